@@ -1,0 +1,56 @@
+# gongshu — make run | make test | make bench | make lint
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test bench lint fix db-upgrade db-revision demo serve browser clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "需要 Python 3.11 / Python 3.11 is required ($(PY) not found)"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==26.0
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	@touch $@
+
+run: $(STAMP)
+	$(BIN)/gongshu db upgrade
+	$(BIN)/gongshu demo
+	$(BIN)/gongshu serve
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
+
+test: $(TEST_STAMP) browser
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+bench: $(TEST_STAMP)
+	$(BIN)/python -m bench.run
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+fix: $(TEST_STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+db-upgrade: $(STAMP)
+	$(BIN)/gongshu db upgrade
+
+db-revision: $(STAMP)
+	$(BIN)/python -c "import sys; from gongshu.migrate import revision; from gongshu.config import Settings; revision(Settings().db_url, sys.argv[1])" "$(m)"
+
+clean:
+	rm -rf $(VENV) .gongshu .pytest_cache .mypy_cache .ruff_cache .hypothesis

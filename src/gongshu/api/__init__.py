@@ -1,0 +1,1 @@
+"""HTTP API adapter (FastAPI), versioned under /api/v1."""

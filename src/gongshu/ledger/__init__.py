@@ -1,0 +1,1 @@
+"""Ledger: append-only, tamper-evident Merkle log of every event."""

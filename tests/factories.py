@@ -1,0 +1,57 @@
+"""Keyword-only factories with sensible defaults for tests."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from gongshu.catalog import services as catalog
+from gongshu.catalog.models import Resource
+from gongshu.identity import SYSTEM, Actor
+from gongshu.identity import services as identity
+from gongshu.platform import Platform
+
+PASSWORD = "Secret-pass-2026"
+
+
+def make_org(platform: Platform, *, code: str = "SCJGJ", name: str = "示例市市场监督管理局",
+             kind: str = "provider") -> str:
+    with platform.uow(write=True) as uow:
+        identity.create_org(uow, SYSTEM, code=code, name=name, kind=kind)
+    return code
+
+
+def make_user(platform: Platform, *, username: str = "scjgj", org: str = "SCJGJ", kind: str = "provider",
+              org_name: str | None = None, admin: bool = False, password: str = PASSWORD) -> Actor:
+    with platform.uow(write=True) as uow:
+        if identity.find_org(uow, org) is None:
+            identity.create_org(uow, SYSTEM, code=org, name=org_name or f"单位{org}", kind=kind)
+    with platform.uow(write=True) as uow:
+        user = identity.add_user(uow, SYSTEM, username=username, password=password, org_code=org,
+                                 display_name=username, is_admin=admin)
+        return identity.actor_for(user)
+
+
+def write_csv(path: Path, rows: list[list[object]], *, encoding: str = "utf-8") -> Path:
+    with path.open("w", encoding=encoding, newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+ENTERPRISES = [
+    ["统一社会信用代码", "企业名称", "注册资本"],
+    ["91350100M000100Y43", "示例市华兴科技有限公司", "100"],
+    ["91110000600037341L", "示例市长江物流有限公司", "250"],
+]
+
+
+def make_resource(platform: Platform, actor: Actor, tmp: Path, *, title: str = "企业登记信息",
+                  rows: list[list[object]] | None = None, domain: str = "市场监管", open: str = "none",
+                  share: str = "conditional", cycle: str = "monthly", summary: str = "全市企业登记的基本信息",
+                  authoritative: tuple[str, ...] = ()) -> Resource:
+    path = write_csv(tmp / f"{title}.csv", rows or ENTERPRISES)
+    meta = catalog.ResourceMeta(title=title, summary=summary, domain=domain, share=share, open=open,
+                                update_cycle=cycle,
+                                items={n: catalog.ItemMeta("", True) for n in authoritative})
+    with platform.uow(write=True) as uow:
+        return catalog.publish_resource(uow, actor, meta, catalog.FileSource(path, path.name))
