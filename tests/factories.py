@@ -55,3 +55,16 @@ def make_resource(platform: Platform, actor: Actor, tmp: Path, *, title: str = "
                                 items={n: catalog.ItemMeta("", True) for n in authoritative})
     with platform.uow(write=True) as uow:
         return catalog.publish_resource(uow, actor, meta, catalog.FileSource(path, path.name))
+
+
+def bearer(platform: Platform, username: str, **user: object) -> dict[str, str]:
+    """Make the user (and its org) if missing and return an Authorization header for it."""
+    with platform.uow() as uow:
+        exists = identity.find_user(uow, username) is not None
+    if not exists:
+        make_user(platform, username=username, **user)  # type: ignore[arg-type]
+    with platform.uow() as uow:
+        actor = identity.actor_for(identity.get_user(uow, username))
+    with platform.uow(write=True) as uow:
+        _, text = identity.create_token(uow, actor, username=username, name="test")
+    return {"Authorization": f"Bearer {text}"}

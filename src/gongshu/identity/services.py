@@ -185,7 +185,7 @@ def sign_in(uow: UnitOfWork, *, username: str, password: str, ip: str) -> Signed
 
 def _after_failure(uow: UnitOfWork, user: User | None, username: str, ip: str, now: datetime) -> None:
     window = now - timedelta(minutes=uow.settings.login_lock_minutes)
-    failures = _recent_failures(uow, window, username=username) + 1
+    failures = _recent_failures(uow, window, username=username)  # includes this attempt (autoflush)
     locked = user is not None and failures >= uow.settings.login_max_failures
     if locked and user is not None:
         user.locked_until = now + timedelta(minutes=uow.settings.login_lock_minutes)
