@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench lint fix db-upgrade db-revision demo serve browser clean
+.PHONY: run test bench lint fix db-upgrade db-revision demo serve browser clean docs
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "需要 Python 3.11 / Python 3.11 is required ($(PY) not found)"; exit 1; }
@@ -26,10 +26,11 @@ run: $(STAMP)
 	$(BIN)/gongshu serve
 
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
-	  (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
+	  echo "installing Debian chromium and CJK fonts for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
@@ -54,3 +55,6 @@ db-revision: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .gongshu .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+docs: $(STAMP)
+	$(BIN)/python -m gongshu.refdocs

@@ -34,8 +34,11 @@ PG_SKIP_REASON = "PostgreSQL at 127.0.0.1:5432 (database test) does not answer: 
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return "PostgreSQL: 127.0.0.1:5432 answers, tests run on SQLite and PostgreSQL" if PG_UP else (
-        "PostgreSQL: NOT AVAILABLE — " + PG_SKIP_REASON)
+    return (
+        "PostgreSQL: 127.0.0.1:5432 answers, tests run on SQLite and PostgreSQL"
+        if PG_UP
+        else ("PostgreSQL: NOT AVAILABLE — " + PG_SKIP_REASON)
+    )
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -14,21 +14,31 @@ from gongshu.platform import Platform
 PASSWORD = "Secret-pass-2026"
 
 
-def make_org(platform: Platform, *, code: str = "SCJGJ", name: str = "示例市市场监督管理局",
-             kind: str = "provider") -> str:
+def make_org(
+    platform: Platform, *, code: str = "SCJGJ", name: str = "示例市市场监督管理局", kind: str = "provider"
+) -> str:
     with platform.uow(write=True) as uow:
         identity.create_org(uow, SYSTEM, code=code, name=name, kind=kind)
     return code
 
 
-def make_user(platform: Platform, *, username: str = "scjgj", org: str = "SCJGJ", kind: str = "provider",
-              org_name: str | None = None, admin: bool = False, password: str = PASSWORD) -> Actor:
+def make_user(
+    platform: Platform,
+    *,
+    username: str = "scjgj",
+    org: str = "SCJGJ",
+    kind: str = "provider",
+    org_name: str | None = None,
+    admin: bool = False,
+    password: str = PASSWORD,
+) -> Actor:
     with platform.uow(write=True) as uow:
         if identity.find_org(uow, org) is None:
             identity.create_org(uow, SYSTEM, code=org, name=org_name or f"单位{org}", kind=kind)
     with platform.uow(write=True) as uow:
-        user = identity.add_user(uow, SYSTEM, username=username, password=password, org_code=org,
-                                 display_name=username, is_admin=admin)
+        user = identity.add_user(
+            uow, SYSTEM, username=username, password=password, org_code=org, display_name=username, is_admin=admin
+        )
         return identity.actor_for(user)
 
 
@@ -45,14 +55,30 @@ ENTERPRISES = [
 ]
 
 
-def make_resource(platform: Platform, actor: Actor, tmp: Path, *, title: str = "企业登记信息",
-                  rows: list[list[object]] | None = None, domain: str = "市场监管", open: str = "none",
-                  share: str = "conditional", cycle: str = "monthly", summary: str = "全市企业登记的基本信息",
-                  authoritative: tuple[str, ...] = ()) -> Resource:
+def make_resource(
+    platform: Platform,
+    actor: Actor,
+    tmp: Path,
+    *,
+    title: str = "企业登记信息",
+    rows: list[list[object]] | None = None,
+    domain: str = "市场监管",
+    open: str = "none",
+    share: str = "conditional",
+    cycle: str = "monthly",
+    summary: str = "全市企业登记的基本信息",
+    authoritative: tuple[str, ...] = (),
+) -> Resource:
     path = write_csv(tmp / f"{title}.csv", rows or ENTERPRISES)
-    meta = catalog.ResourceMeta(title=title, summary=summary, domain=domain, share=share, open=open,
-                                update_cycle=cycle,
-                                items={n: catalog.ItemMeta("", True) for n in authoritative})
+    meta = catalog.ResourceMeta(
+        title=title,
+        summary=summary,
+        domain=domain,
+        share=share,
+        open=open,
+        update_cycle=cycle,
+        items={n: catalog.ItemMeta("", True) for n in authoritative},
+    )
     with platform.uow(write=True) as uow:
         return catalog.publish_resource(uow, actor, meta, catalog.FileSource(path, path.name))
 

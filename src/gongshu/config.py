@@ -14,9 +14,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GONGSHU_", env_file=".env", extra="ignore")
 
     home: Path = Field(default=Path(".gongshu"), description="data directory: database, Parquet files, keys")
-    database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default is SQLite at HOME/gongshu.db"
-    )
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default is SQLite at HOME/gongshu.db")
     ledger_hash: str = Field(default="sha256", description="ledger hash algorithm: sha256 or sm3")
     session_hours: int = Field(default=12, description="console session lifetime in hours")
     cookie_secure: bool = Field(

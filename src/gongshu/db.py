@@ -56,9 +56,7 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine, sqlite_synchronous)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(
-            self.engine.execution_options(**{WRITE: True}), expire_on_commit=False
-        )
+        self._write = sessionmaker(self.engine.execution_options(**{WRITE: True}), expire_on_commit=False)
 
     def session(self, *, write: bool) -> Session:
         return (self._write if write else self._read)()

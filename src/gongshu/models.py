@@ -6,6 +6,18 @@ from gongshu.identity.models import ApiToken, ConsoleSession, LoginAttempt, Orga
 from gongshu.ledger.models import LedgerEvent, LedgerHead, LedgerNode, LedgerState
 
 __all__ = [
-    "ApiToken", "Base", "ConsoleSession", "InfoItem", "LedgerEvent", "LedgerHead", "LedgerNode", "LedgerState",
-    "LoginAttempt", "Organization", "Resource", "ResourceVersion", "SearchTerm", "User",
+    "ApiToken",
+    "Base",
+    "ConsoleSession",
+    "InfoItem",
+    "LedgerEvent",
+    "LedgerHead",
+    "LedgerNode",
+    "LedgerState",
+    "LoginAttempt",
+    "Organization",
+    "Resource",
+    "ResourceVersion",
+    "SearchTerm",
+    "User",
 ]

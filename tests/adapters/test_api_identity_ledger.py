@@ -33,15 +33,18 @@ def test_only_the_bureau_creates_organizations(client: TestClient, platform: Pla
 
 
 @pytest.mark.parametrize("role", [*sorted(ROLES), "public"])
-def test_only_bureau_and_org_admins_add_users_and_only_to_their_own_org(client: TestClient, platform: Platform,
-                                                                        role: str) -> None:
+def test_only_bureau_and_org_admins_add_users_and_only_to_their_own_org(
+    client: TestClient, platform: Platform, role: str
+) -> None:
     headers = {} if role == "public" else _as(platform, role)
     bearer(platform, "someone", org="RSJ")
     own = ROLES.get(role, ("SJJ",))[0]
-    mine = client.post("/api/v1/users", headers=headers,
-                       json={"username": f"new-{role}", "password": "Good-pass-2026", "org": own})
-    theirs = client.post("/api/v1/users", headers=headers,
-                         json={"username": f"x-{role}", "password": "Good-pass-2026", "org": "RSJ"})
+    mine = client.post(
+        "/api/v1/users", headers=headers, json={"username": f"new-{role}", "password": "Good-pass-2026", "org": own}
+    )
+    theirs = client.post(
+        "/api/v1/users", headers=headers, json={"username": f"x-{role}", "password": "Good-pass-2026", "org": "RSJ"}
+    )
     admin = ROLES.get(role, ("", "", False))[2]
     if role == "public":
         assert (mine.status_code, theirs.status_code) == (401, 401)
@@ -73,17 +76,23 @@ def test_a_user_creates_lists_and_revokes_its_own_tokens(client: TestClient, pla
     assert client.get("/api/v1/me", headers=new).status_code == 401
 
 
-def test_the_latest_head_and_an_inclusion_proof_verify_with_the_published_key(client: TestClient,
-                                                                              platform: Platform) -> None:
+def test_the_latest_head_and_an_inclusion_proof_verify_with_the_published_key(
+    client: TestClient, platform: Platform
+) -> None:
     _as(platform, "bureau")
     head = client.get("/api/v1/ledger/head").json()
     assert head["tree_size"] >= 3
     key = client.get("/api/v1/ledger/public-key").json()
     assert key["key_id"] == head["key_id"]
     proof = client.get("/api/v1/ledger/proof/inclusion", params={"index": 1}).json()
-    ok = merkle.verify_inclusion(bytes.fromhex(proof["leaf_hash"]), 1, proof["tree_size"],
-                                 [bytes.fromhex(h) for h in proof["audit_path"]],
-                                 bytes.fromhex(head["root_hash"]), merkle.Hasher())
+    ok = merkle.verify_inclusion(
+        bytes.fromhex(proof["leaf_hash"]),
+        1,
+        proof["tree_size"],
+        [bytes.fromhex(h) for h in proof["audit_path"]],
+        bytes.fromhex(head["root_hash"]),
+        merkle.Hasher(),
+    )
     assert ok
     bad = client.get("/api/v1/ledger/proof/inclusion", params={"index": 10_000})
     assert bad.status_code == 422

@@ -33,8 +33,21 @@ def _setup(tmp_path: Path) -> str:
     assert run("org", "add", "SCJGJ", "示例市市场监督管理局", "--kind", "provider")[0] == 0
     assert run("user", "add", "scjgj", "--org", "SCJGJ", "--password", PASSWORD)[0] == 0
     csv = write_csv(tmp_path / "企业.csv", ENTERPRISES, encoding="gb18030")
-    code, out, err = run("resource", "add", str(csv), "--as", "scjgj", "--title", "企业登记信息",
-                         "--domain", "市场监管", "--cycle", "monthly", "--authoritative", "统一社会信用代码")
+    code, out, err = run(
+        "resource",
+        "add",
+        str(csv),
+        "--as",
+        "scjgj",
+        "--title",
+        "企业登记信息",
+        "--domain",
+        "市场监管",
+        "--cycle",
+        "monthly",
+        "--authoritative",
+        "统一社会信用代码",
+    )
     assert code == 0, err
     return out.split()[1].split("「")[0]
 
@@ -67,8 +80,9 @@ def test_a_token_is_printed_once(tmp_path: Path) -> None:
     assert status == 0 and out.strip().startswith("gst_")
 
 
-def test_ledger_verify_passes_then_names_the_first_bad_entry_after_tampering(tmp_path: Path,
-                                                                             platform: Platform) -> None:
+def test_ledger_verify_passes_then_names_the_first_bad_entry_after_tampering(
+    tmp_path: Path, platform: Platform
+) -> None:
     _setup(tmp_path)
     status, out, _ = run("ledger", "verify")
     assert status == 0 and "账本完好" in out

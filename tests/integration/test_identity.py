@@ -21,7 +21,8 @@ def _ledger_size(platform: Platform) -> int:
 
 
 def test_a_user_takes_the_role_of_its_organization_and_its_password_is_stored_as_argon2(
-        platform: Platform, backend: str) -> None:
+    platform: Platform, backend: str
+) -> None:
     actor = make_user(platform, username="rsj", org="RSJ", kind="provider")
     assert actor.role.value == "provider" and actor.org_code == "RSJ"
     with platform.uow() as uow:
@@ -89,8 +90,9 @@ def test_a_session_expires_and_sign_out_ends_it(platform: Platform, clock: FakeC
         assert identity.resolve_session(uow, again.session_token) is None
 
 
-def test_wrong_passwords_lock_the_account_and_the_lock_ends_after_its_time(platform: Platform, backend: str,
-                                                                           clock: FakeClock) -> None:
+def test_wrong_passwords_lock_the_account_and_the_lock_ends_after_its_time(
+    platform: Platform, backend: str, clock: FakeClock
+) -> None:
     make_user(platform)
     for _ in range(platform.settings.login_max_failures):
         with pytest.raises(NotAuthenticated), platform.uow(write=True) as uow:

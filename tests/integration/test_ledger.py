@@ -17,8 +17,8 @@ from gongshu.ledger import services as ledger
 from gongshu.ledger.events import EventDraft
 from gongshu.ledger.export import export_log, verify_database, verify_file
 from gongshu.ledger.format import event_leaf_data
-from gongshu.ledger.signing import Ed25519Signer
 from gongshu.ledger.models import LedgerEvent, LedgerHead
+from gongshu.ledger.signing import Ed25519Signer
 from gongshu.platform import Platform
 
 
@@ -30,14 +30,20 @@ def _orgs(platform: Platform, n: int, prefix: str = "ORG") -> None:
 
 def _verify(platform: Platform):  # type: ignore[no-untyped-def]
     with platform.uow() as uow:
-        return verify_database(uow.session, algo=platform.settings.ledger_hash,
-                               keys={platform.signer.key_id: platform.signer.public_b64})
+        return verify_database(
+            uow.session, algo=platform.settings.ledger_hash, keys={platform.signer.key_id: platform.signer.public_b64}
+        )
 
 
 def _export(platform: Platform, path: Path) -> Path:
     with platform.uow() as uow, path.open("w", encoding="utf-8") as fh:
-        export_log(uow.session, fh, algo=platform.settings.ledger_hash, key_id=platform.signer.key_id,
-                   public_b64=platform.signer.public_b64)
+        export_log(
+            uow.session,
+            fh,
+            algo=platform.settings.ledger_hash,
+            key_id=platform.signer.key_id,
+            public_b64=platform.signer.public_b64,
+        )
     return path
 
 
@@ -59,9 +65,8 @@ def test_every_service_change_appends_a_signed_event_in_the_same_transaction(pla
 
 def test_a_change_that_fails_before_commit_leaves_neither_change_nor_event(platform: Platform, backend: str) -> None:
     _orgs(platform, 1)
-    with pytest.raises(Exception, match="ORG0"):
-        with platform.uow(write=True) as uow:
-            identity.create_org(uow, SYSTEM, code="ORG0", name="重复", kind="provider")
+    with pytest.raises(Exception, match="ORG0"), platform.uow(write=True) as uow:
+        identity.create_org(uow, SYSTEM, code="ORG0", name="重复", kind="provider")
     with platform.uow() as uow:
         assert ledger.state_size(uow.session) == 1
         assert len(uow.session.execute(select(Organization)).all()) == 1
@@ -97,12 +102,24 @@ def test_inclusion_and_consistency_proofs_verify_against_the_signed_heads(platfo
             ev = ledger.event_dict(ledger.get_event(uow.session, index))
             leaf = hasher.leaf(event_leaf_data(ev))
             assert proof["leaf_hash"] == leaf.hex()
-            assert merkle.verify_inclusion(leaf, index, 13, [bytes.fromhex(h) for h in proof["audit_path"]],
-                                           bytes.fromhex(proof["head"]["root_hash"]), hasher)
+            assert merkle.verify_inclusion(
+                leaf,
+                index,
+                13,
+                [bytes.fromhex(h) for h in proof["audit_path"]],
+                bytes.fromhex(proof["head"]["root_hash"]),
+                hasher,
+            )
         cons = ledger.consistency_proof(uow.session, 7, 13, "sha256")
         old_root = ledger.get_head(uow.session, 7).root_hash
-        assert merkle.verify_consistency(7, 13, bytes.fromhex(old_root), bytes.fromhex(cons["second"]["root_hash"]),
-                                         [bytes.fromhex(h) for h in cons["proof"]], hasher)
+        assert merkle.verify_consistency(
+            7,
+            13,
+            bytes.fromhex(old_root),
+            bytes.fromhex(cons["second"]["root_hash"]),
+            [bytes.fromhex(h) for h in cons["proof"]],
+            hasher,
+        )
 
 
 def test_a_proof_for_an_event_past_the_head_is_refused(platform: Platform) -> None:
@@ -119,8 +136,9 @@ TAMPERS = {
 
 
 @pytest.mark.parametrize("case", sorted(TAMPERS))
-def test_tampering_with_stored_events_is_detected_by_both_verifiers(platform: Platform, backend: str, tmp_path: Path,
-                                                                      case: str) -> None:
+def test_tampering_with_stored_events_is_detected_by_both_verifiers(
+    platform: Platform, backend: str, tmp_path: Path, case: str
+) -> None:
     _orgs(platform, 8)
     sql, bad = TAMPERS[case]
     _tamper(platform, sql)
@@ -130,8 +148,9 @@ def test_tampering_with_stored_events_is_detected_by_both_verifiers(platform: Pl
     assert not offline.ok and offline.first_bad_seq == bad
 
 
-def test_a_modified_event_with_a_recomputed_leaf_hash_is_caught_by_the_signed_head(platform: Platform, backend: str,
-                                                                                   tmp_path: Path) -> None:
+def test_a_modified_event_with_a_recomputed_leaf_hash_is_caught_by_the_signed_head(
+    platform: Platform, backend: str, tmp_path: Path
+) -> None:
     _orgs(platform, 6)
     with platform.uow() as uow:
         ev = ledger.event_dict(ledger.get_event(uow.session, 2))
@@ -193,8 +212,16 @@ def test_concurrent_writers_get_consecutive_sequence_numbers(platform: Platform,
         try:
             for i in range(10):
                 with platform.uow(write=True) as uow:
-                    uow.record(EventDraft(actor=f"w{worker}", org="", role="system", action="test.tick",
-                                          object_type="test", object_id=f"{worker}-{i}"))
+                    uow.record(
+                        EventDraft(
+                            actor=f"w{worker}",
+                            org="",
+                            role="system",
+                            action="test.tick",
+                            object_type="test",
+                            object_id=f"{worker}-{i}",
+                        )
+                    )
                     uow.commit()
         except BaseException as e:  # pragma: no cover - reported below
             errors.append(e)

@@ -227,9 +227,7 @@ class RecordingStore:
 
 
 REFERENCE_LEAVES = [SHA256.leaf(data) for data in LEAF_INPUTS]
-REFERENCE_NODES, REFERENCE_FRONTIERS, REFERENCE_ROOTS = build_tree(
-    REFERENCE_LEAVES, SHA256
-)
+REFERENCE_NODES, REFERENCE_FRONTIERS, REFERENCE_ROOTS = build_tree(REFERENCE_LEAVES, SHA256)
 
 
 @st.composite
@@ -261,12 +259,8 @@ def test_unknown_hash_algorithm_is_rejected():
 
 def test_sm3_hasher_uses_domain_separated_sm3():
     # SM3("") and SM3("abc"), the GB/T 32905-2016 example, are the standard digests.
-    assert SM3.empty() == h(
-        "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b"
-    )
-    assert hashlib.new("sm3", b"abc").digest() == h(
-        "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
-    )
+    assert SM3.empty() == h("1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b")
+    assert hashlib.new("sm3", b"abc").digest() == h("66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0")
     assert SM3.leaf(b"abc") == hashlib.new("sm3", b"\x00abc").digest()
     assert SM3.node(b"a", b"b") == hashlib.new("sm3", b"\x01ab").digest()
 
@@ -295,49 +289,36 @@ def test_frontier_matches_the_reference_compact_range_after_every_append():
 
 
 def test_appending_the_eighth_leaf_completes_three_nodes_lowest_first():
-    _, completed = frontier_append(
-        REFERENCE_FRONTIERS[7], 7, REFERENCE_LEAVES[7], SHA256
-    )
-    assert completed == [
-        (level, index, NODE_HASHES[(level, index)])
-        for level, index in [(1, 3), (2, 1), (3, 0)]
-    ]
+    _, completed = frontier_append(REFERENCE_FRONTIERS[7], 7, REFERENCE_LEAVES[7], SHA256)
+    assert completed == [(level, index, NODE_HASHES[(level, index)]) for level, index in [(1, 3), (2, 1), (3, 0)]]
 
 
 @pytest.mark.parametrize(("index", "size", "expected"), INCLUSION_PROOFS)
 def test_inclusion_proof_matches_the_reference_audit_path(index, size, expected):
     proof = inclusion_proof(index, size, getter(NODE_HASHES), SHA256)
     assert proof == expected
-    assert verify_inclusion(
-        REFERENCE_LEAVES[index], index, size, expected, ROOTS[size], SHA256
-    )
+    assert verify_inclusion(REFERENCE_LEAVES[index], index, size, expected, ROOTS[size], SHA256)
 
 
 def test_inclusion_proof_verifies_for_every_leaf_of_an_eight_leaf_tree():
     for size in range(1, 9):
         for index in range(size):
             proof = inclusion_proof(index, size, getter(NODE_HASHES), SHA256)
-            assert verify_inclusion(
-                REFERENCE_LEAVES[index], index, size, proof, ROOTS[size], SHA256
-            )
+            assert verify_inclusion(REFERENCE_LEAVES[index], index, size, proof, ROOTS[size], SHA256)
 
 
 @pytest.mark.parametrize(("old_size", "new_size", "expected"), CONSISTENCY_PROOFS)
 def test_consistency_proof_matches_the_reference_proof(old_size, new_size, expected):
     proof = consistency_proof(old_size, new_size, getter(NODE_HASHES), SHA256)
     assert proof == expected
-    assert verify_consistency(
-        old_size, new_size, ROOTS[old_size], ROOTS[new_size], expected, SHA256
-    )
+    assert verify_consistency(old_size, new_size, ROOTS[old_size], ROOTS[new_size], expected, SHA256)
 
 
 def test_consistency_proof_verifies_for_every_pair_of_sizes_up_to_eight():
     for new_size in range(9):
         for old_size in range(new_size + 1):
             proof = consistency_proof(old_size, new_size, getter(NODE_HASHES), SHA256)
-            assert verify_consistency(
-                old_size, new_size, ROOTS[old_size], ROOTS[new_size], proof, SHA256
-            )
+            assert verify_consistency(old_size, new_size, ROOTS[old_size], ROOTS[new_size], proof, SHA256)
 
 
 def corrupted_inclusion_probes(index, size, proof, root, leaf):
@@ -356,10 +337,7 @@ def corrupted_inclusion_probes(index, size, proof, root, leaf):
         (index, size, root, leaf, [b"", *proof]),
         (index, size, root, leaf, [root, *proof]),
     ]
-    probes += [
-        (index, size, root, leaf, [*proof[:i], flip(p, 0, 8), *proof[i + 1 :]])
-        for i, p in enumerate(proof)
-    ]
+    probes += [(index, size, root, leaf, [*proof[:i], flip(p, 0, 8), *proof[i + 1 :]]) for i, p in enumerate(proof)]
     if proof:
         probes.append((index, size, root, leaf, proof[:-1]))
     if len(proof) > 1:
@@ -397,21 +375,16 @@ def corrupted_consistency_probes(old, new, old_root, new_root, proof):
         (old, new, old_root, new_root, proof[:-1]),
     ]
     probes += [
-        (old, new, old_root, new_root, [*proof[:i], flip(p, 0, 16), *proof[i + 1 :]])
-        for i, p in enumerate(proof)
+        (old, new, old_root, new_root, [*proof[:i], flip(p, 0, 16), *proof[i + 1 :]]) for i, p in enumerate(proof)
     ]
     return probes
 
 
 @pytest.mark.parametrize(("old_size", "new_size", "proof"), CONSISTENCY_PROOFS[1:])
 def test_corrupted_reference_consistency_proofs_are_rejected(old_size, new_size, proof):
-    probes = corrupted_consistency_probes(
-        old_size, new_size, ROOTS[old_size], ROOTS[new_size], proof
-    )
+    probes = corrupted_consistency_probes(old_size, new_size, ROOTS[old_size], ROOTS[new_size], proof)
     for old, new, old_root, new_root, bad_proof in probes:
-        assert not verify_consistency(
-            old, new, old_root, new_root, bad_proof, SHA256
-        ), (old, new)
+        assert not verify_consistency(old, new, old_root, new_root, bad_proof, SHA256), (old, new)
 
 
 @pytest.mark.parametrize(("index", "size"), [(0, 0), (0, 1), (1, 0), (2, 1), (-1, 1)])
@@ -441,12 +414,8 @@ CONSISTENCY_EDGE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "old_root", "new_root", "proof", "expected"), CONSISTENCY_EDGE_CASES
-)
-def test_verify_consistency_edge_cases_follow_the_reference_table(
-    old, new, old_root, new_root, proof, expected
-):
+@pytest.mark.parametrize(("old", "new", "old_root", "new_root", "proof", "expected"), CONSISTENCY_EDGE_CASES)
+def test_verify_consistency_edge_cases_follow_the_reference_table(old, new, old_root, new_root, proof, expected):
     assert verify_consistency(old, new, old_root, new_root, proof, SHA256) is expected
 
 
@@ -467,9 +436,7 @@ def test_verify_consistency_edge_cases_follow_the_reference_table(
         (1, 3, [(0, 1), (0, 2)]),
     ],
 )
-def test_split_range_decomposes_a_range_into_perfect_aligned_nodes_left_to_right(
-    start, end, expected
-):
+def test_split_range_decomposes_a_range_into_perfect_aligned_nodes_left_to_right(start, end, expected):
     assert split_range(start, end) == expected
 
 
@@ -579,9 +546,7 @@ def test_consistency_proofs_between_random_sizes_verify(leaves, data):
     new_size = data.draw(st.integers(0, len(leaves)))
     old_size = data.draw(st.integers(0, new_size))
     proof = consistency_proof(old_size, new_size, getter(nodes), SHA256)
-    assert verify_consistency(
-        old_size, new_size, roots[old_size], roots[new_size], proof, SHA256
-    )
+    assert verify_consistency(old_size, new_size, roots[old_size], roots[new_size], proof, SHA256)
 
 
 @PROPERTY
@@ -626,9 +591,7 @@ def test_needed_nodes_covers_every_get_node_call_and_stays_logarithmic(leaves, d
 
 @settings(max_examples=20, deadline=None, database=None)
 @given(size=st.integers(1, 100), data=st.data())
-def test_an_sm3_tree_proves_inclusion_and_consistency_with_a_root_unlike_sha256(
-    size, data
-):
+def test_an_sm3_tree_proves_inclusion_and_consistency_with_a_root_unlike_sha256(size, data):
     leaves = make_leaves(size, b"sm3", SM3)
     nodes, _, roots = build_tree(leaves, SM3)
     index = data.draw(st.integers(0, size - 1))
@@ -638,8 +601,6 @@ def test_an_sm3_tree_proves_inclusion_and_consistency_with_a_root_unlike_sha256(
     proof = inclusion_proof(index, size, getter(nodes), SM3)
     assert verify_inclusion(leaves[index], index, size, proof, roots[size], SM3)
     if proof:
-        assert not verify_inclusion(
-            leaves[index], index, size, proof, roots[size], SHA256
-        )
+        assert not verify_inclusion(leaves[index], index, size, proof, roots[size], SHA256)
     proof = consistency_proof(old_size, size, getter(nodes), SM3)
     assert verify_consistency(old_size, size, roots[old_size], roots[size], proof, SM3)

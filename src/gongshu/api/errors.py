@@ -34,7 +34,7 @@ STATUS: dict[type[GongshuError], int] = {
 def status_for(err: GongshuError) -> int:
     for cls in type(err).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 400
 
 
@@ -45,9 +45,15 @@ def prefers_english(request: Request) -> bool:
 
 def error_body(code: str, zh: str, en: str, english: bool, values: dict[str, Any] | None = None) -> dict[str, Any]:
     """``{"error": {"code", "message", "message_zh", "message_en", "values"}}`` — the only error shape."""
-    return {"error": {"code": code, "message": en if english else zh, "message_zh": zh, "message_en": en,
-                      "values": {k: v if isinstance(v, int | float | bool) else str(v)
-                                 for k, v in (values or {}).items()}}}
+    return {
+        "error": {
+            "code": code,
+            "message": en if english else zh,
+            "message_zh": zh,
+            "message_en": en,
+            "values": {k: v if isinstance(v, int | float | bool) else str(v) for k, v in (values or {}).items()},
+        }
+    }
 
 
 def install(app: FastAPI) -> None:

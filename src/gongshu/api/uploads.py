@@ -36,5 +36,3 @@ def _copy_capped(upload: UploadFile, dest: Path, max_mb: int) -> None:
             if written > limit:
                 raise Invalid(f"上传文件超过 {max_mb} MiB 上限", f"the upload exceeds the {max_mb} MiB limit")
             out.write(chunk)
-
-

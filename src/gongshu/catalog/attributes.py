@@ -47,23 +47,50 @@ class UpdateCycle(StrEnum):
 
 
 CYCLE_ZH = {
-    UpdateCycle.REALTIME: "实时", UpdateCycle.DAILY: "每日", UpdateCycle.WEEKLY: "每周",
-    UpdateCycle.MONTHLY: "每月", UpdateCycle.QUARTERLY: "每季度", UpdateCycle.HALF_YEARLY: "每半年",
-    UpdateCycle.YEARLY: "每年", UpdateCycle.IRREGULAR: "不定期",
+    UpdateCycle.REALTIME: "实时",
+    UpdateCycle.DAILY: "每日",
+    UpdateCycle.WEEKLY: "每周",
+    UpdateCycle.MONTHLY: "每月",
+    UpdateCycle.QUARTERLY: "每季度",
+    UpdateCycle.HALF_YEARLY: "每半年",
+    UpdateCycle.YEARLY: "每年",
+    UpdateCycle.IRREGULAR: "不定期",
 }
 # Grace is included: a daily resource is overdue after 2 days, a monthly one after 35, and so on.
 CYCLE_PERIOD = {
-    UpdateCycle.REALTIME: timedelta(days=1), UpdateCycle.DAILY: timedelta(days=2),
-    UpdateCycle.WEEKLY: timedelta(days=9), UpdateCycle.MONTHLY: timedelta(days=35),
-    UpdateCycle.QUARTERLY: timedelta(days=100), UpdateCycle.HALF_YEARLY: timedelta(days=190),
+    UpdateCycle.REALTIME: timedelta(days=1),
+    UpdateCycle.DAILY: timedelta(days=2),
+    UpdateCycle.WEEKLY: timedelta(days=9),
+    UpdateCycle.MONTHLY: timedelta(days=35),
+    UpdateCycle.QUARTERLY: timedelta(days=100),
+    UpdateCycle.HALF_YEARLY: timedelta(days=190),
     UpdateCycle.YEARLY: timedelta(days=380),
 }
 
 # 领域分类, after the domain lists of Chinese public data catalogs (开放目录主题分类).
 DOMAINS = (
-    "市场监管", "信用服务", "社保就业", "医疗卫生", "公共安全", "道路交通", "生态环境", "城建住房",
-    "教育文化", "科技创新", "资源能源", "工业农业", "商贸流通", "财税金融", "安全生产", "社会救助",
-    "法律服务", "生活服务", "气象服务", "地理空间", "机构团体", "其他",
+    "市场监管",
+    "信用服务",
+    "社保就业",
+    "医疗卫生",
+    "公共安全",
+    "道路交通",
+    "生态环境",
+    "城建住房",
+    "教育文化",
+    "科技创新",
+    "资源能源",
+    "工业农业",
+    "商贸流通",
+    "财税金融",
+    "安全生产",
+    "社会救助",
+    "法律服务",
+    "生活服务",
+    "气象服务",
+    "地理空间",
+    "机构团体",
+    "其他",
 )
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl", "database")

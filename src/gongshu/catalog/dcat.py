@@ -8,8 +8,14 @@ from gongshu.catalog.attributes import OpenAttr, ShareAttr, UpdateCycle
 from gongshu.catalog.models import Resource, ResourceVersion
 
 FREQUENCY = {  # EU frequency vocabulary
-    "realtime": "CONT", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY",
-    "quarterly": "QUARTERLY", "half_yearly": "ANNUAL_2", "yearly": "ANNUAL", "irregular": "IRREG",
+    "realtime": "CONT",
+    "daily": "DAILY",
+    "weekly": "WEEKLY",
+    "monthly": "MONTHLY",
+    "quarterly": "QUARTERLY",
+    "half_yearly": "ANNUAL_2",
+    "yearly": "ANNUAL",
+    "irregular": "IRREG",
 }
 MEDIA = {"parquet": "application/vnd.apache.parquet"}
 
@@ -32,30 +38,40 @@ def dataset(res: Resource, version: ResourceVersion | None, base_url: str) -> di
         "dct:identifier": res.code,
         "dct:title": {"@value": res.title, "@language": "zh"},
         "dct:description": {"@value": res.summary, "@language": "zh"},
-        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": res.provider.name,
-                          "dct:identifier": res.provider.code},
+        "dct:publisher": {
+            "@type": "foaf:Organization",
+            "foaf:name": res.provider.name,
+            "dct:identifier": res.provider.code,
+        },
         "dcat:theme": res.domain,
         "dct:issued": {"@value": res.published_at.date().isoformat(), "@type": "xsd:date"},
         "dct:modified": {"@value": res.updated_at.isoformat(), "@type": "xsd:dateTime"},
         "dct:accrualPeriodicity": {
-            "@id": f"http://publications.europa.eu/resource/authority/frequency/{FREQUENCY[res.update_cycle]}"},
+            "@id": f"http://publications.europa.eu/resource/authority/frequency/{FREQUENCY[res.update_cycle]}"
+        },
         "gongshu:updateCycle": UpdateCycle(res.update_cycle).zh,
-        "gongshu:shareAttribute": {"value": res.share, "label": ShareAttr(res.share).zh,
-                                   "condition": res.share_condition},
+        "gongshu:shareAttribute": {
+            "value": res.share,
+            "label": ShareAttr(res.share).zh,
+            "condition": res.share_condition,
+        },
         "gongshu:openAttribute": {"value": res.open, "label": OpenAttr(res.open).zh},
         "gongshu:informationItems": [
             {"name": i.name, "type": i.data_type, "description": i.description, "authoritative": i.authoritative}
-            for i in res.items],
+            for i in res.items
+        ],
     }
     if version is not None:
-        doc["dcat:distribution"] = [{
-            "@type": "dcat:Distribution",
-            "dct:title": f"{res.title} v{version.number}",
-            "dct:format": "parquet",
-            "dcat:mediaType": MEDIA["parquet"],
-            "dcat:byteSize": {"@value": str(version.bytes), "@type": "xsd:nonNegativeInteger"},
-            "gongshu:rows": version.rows,
-            "gongshu:sha256": version.sha256,
-            "gongshu:sourceFormat": version.source_format,
-        }]
+        doc["dcat:distribution"] = [
+            {
+                "@type": "dcat:Distribution",
+                "dct:title": f"{res.title} v{version.number}",
+                "dct:format": "parquet",
+                "dcat:mediaType": MEDIA["parquet"],
+                "dcat:byteSize": {"@value": str(version.bytes), "@type": "xsd:nonNegativeInteger"},
+                "gongshu:rows": version.rows,
+                "gongshu:sha256": version.sha256,
+                "gongshu:sourceFormat": version.source_format,
+            }
+        ]
     return doc

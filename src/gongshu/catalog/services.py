@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select
 
 from gongshu.catalog.attributes import DOMAINS, OpenAttr, ShareAttr, UpdateCycle
 from gongshu.catalog.errors import InvalidMetadata, ResourceNotFound
@@ -70,17 +70,22 @@ def _meta_problems(m: ResourceMeta) -> list[tuple[str, str]]:
         out.append(("资源名称不能为空且不超过 200 字", "the title must be 1-200 characters"))
     if m.domain not in DOMAINS:
         out.append((f"领域分类 {m.domain!r} 不在目录中", f"domain {m.domain!r} is not one of {', '.join(DOMAINS)}"))
-    for value, enum, zh in ((m.share, ShareAttr, "共享属性"), (m.open, OpenAttr, "开放属性"),
-                            (m.update_cycle, UpdateCycle, "更新周期")):
+    for value, enum, zh in (
+        (m.share, ShareAttr, "共享属性"),
+        (m.open, OpenAttr, "开放属性"),
+        (m.update_cycle, UpdateCycle, "更新周期"),
+    ):
         if value not in {e.value for e in enum}:
-            out.append((f"{zh} {value!r} 无效", f"{enum.__name__} {value!r} is not one of "
-                        + ", ".join(e.value for e in enum)))
+            out.append(
+                (f"{zh} {value!r} 无效", f"{enum.__name__} {value!r} is not one of " + ", ".join(e.value for e in enum))
+            )
     if m.share == ShareAttr.NONE and m.open != OpenAttr.NONE:
         out.append(("不予共享的资源不能开放", "a resource that is not shared cannot be opened"))
     return out
 
 
 # -- staging: file work happens before any transaction is opened -----------------------------
+
 
 def _stage(uow: UnitOfWork, source: Source) -> IngestResult:
     dest = uow.settings.tmp_dir / f"stage-{uuid.uuid4().hex}.parquet"
@@ -109,6 +114,7 @@ def _source_name(source: Source) -> str:
 
 # -- publishing ------------------------------------------------------------------------------
 
+
 def publish_resource(uow: UnitOfWork, actor: Actor, meta: ResourceMeta, source: Source) -> Resource:
     """A provider ingests a new data resource: version 1, catalog entry, items, search index."""
     check(actor, Permission.RESOURCE_PUBLISH)
@@ -117,24 +123,46 @@ def publish_resource(uow: UnitOfWork, actor: Actor, meta: ResourceMeta, source: 
     org = _actor_org(uow, actor)
     now = uow.clock.now()
     code = _next_code(uow, org, now)
-    res = Resource(code=code, title=meta.title.strip(), summary=meta.summary.strip(), provider_id=org.id,
-                   domain=meta.domain, share=meta.share, share_condition=meta.share_condition.strip(),
-                   open=meta.open, update_cycle=meta.update_cycle, format=staged.source_format,
-                   published_at=now, updated_at=now, current_version=0)
+    res = Resource(
+        code=code,
+        title=meta.title.strip(),
+        summary=meta.summary.strip(),
+        provider_id=org.id,
+        domain=meta.domain,
+        share=meta.share,
+        share_condition=meta.share_condition.strip(),
+        open=meta.open,
+        update_cycle=meta.update_cycle,
+        format=staged.source_format,
+        published_at=now,
+        updated_at=now,
+        current_version=0,
+    )
     uow.session.add(res)
     uow.session.flush()
     version = _add_version_row(uow, actor, res, staged, _source_name(source), now)
     _sync_items(uow, res, staged, meta.items)
     _reindex(uow, res)
-    uow.record(event(actor, "resource.publish", "resource", code,
-                     {"meta": _meta_payload(res), "version": version.number, "sha256": version.sha256},
-                     title=res.title, version=version.number, rows=version.rows, sha256=version.sha256))
+    uow.record(
+        event(
+            actor,
+            "resource.publish",
+            "resource",
+            code,
+            {"meta": _meta_payload(res), "version": version.number, "sha256": version.sha256},
+            title=res.title,
+            version=version.number,
+            rows=version.rows,
+            sha256=version.sha256,
+        )
+    )
     uow.commit()
     return res
 
 
-def add_version(uow: UnitOfWork, actor: Actor, code: str, source: Source,
-                items: dict[str, ItemMeta] | None = None) -> ResourceVersion:
+def add_version(
+    uow: UnitOfWork, actor: Actor, code: str, source: Source, items: dict[str, ItemMeta] | None = None
+) -> ResourceVersion:
     """Re-ingest: a new immutable version; items follow the new columns, descriptions are kept."""
     check(actor, Permission.RESOURCE_PUBLISH)
     staged = _stage(uow, source)
@@ -144,23 +172,41 @@ def add_version(uow: UnitOfWork, actor: Actor, code: str, source: Source,
     res.updated_at, res.format = now, staged.source_format
     _sync_items(uow, res, staged, items or {})
     _reindex(uow, res)
-    uow.record(event(actor, "resource.version", "resource", code,
-                     {"version": version.number, "sha256": version.sha256},
-                     version=version.number, rows=version.rows, sha256=version.sha256))
+    uow.record(
+        event(
+            actor,
+            "resource.version",
+            "resource",
+            code,
+            {"version": version.number, "sha256": version.sha256},
+            version=version.number,
+            rows=version.rows,
+            sha256=version.sha256,
+        )
+    )
     uow.commit()
     return version
 
 
-def _add_version_row(uow: UnitOfWork, actor: Actor, res: Resource, staged: IngestResult, source_name: str,
-                     now: datetime) -> ResourceVersion:
+def _add_version_row(
+    uow: UnitOfWork, actor: Actor, res: Resource, staged: IngestResult, source_name: str, now: datetime
+) -> ResourceVersion:
     number = res.current_version + 1
     rel = _place(uow, staged, res.code, number)
     version = ResourceVersion(
-        resource_id=res.id, number=number, path=rel, sha256=staged.sha256, rows=staged.rows,
-        bytes=staged.bytes, columns=json.dumps([{"name": c.name, "type": c.type} for c in staged.columns],
-                                               ensure_ascii=False),
-        source_format=staged.source_format, source_name=source_name[:400], encoding=staged.encoding or "",
-        created_at=now, created_by=actor.username)
+        resource_id=res.id,
+        number=number,
+        path=rel,
+        sha256=staged.sha256,
+        rows=staged.rows,
+        bytes=staged.bytes,
+        columns=json.dumps([{"name": c.name, "type": c.type} for c in staged.columns], ensure_ascii=False),
+        source_format=staged.source_format,
+        source_name=source_name[:400],
+        encoding=staged.encoding or "",
+        created_at=now,
+        created_by=actor.username,
+    )
     uow.session.add(version)
     res.current_version = number
     uow.session.flush()
@@ -170,11 +216,14 @@ def _add_version_row(uow: UnitOfWork, actor: Actor, res: Resource, staged: Inges
 def _sync_items(uow: UnitOfWork, res: Resource, staged: IngestResult, declared: dict[str, ItemMeta]) -> None:
     unknown = set(declared) - {c.name for c in staged.columns}
     if unknown:
-        raise InvalidMetadata(f"信息项 {', '.join(sorted(unknown))} 不在数据的列中",
-                              f"items {', '.join(sorted(unknown))} are not columns of the data")
+        raise InvalidMetadata(
+            f"信息项 {', '.join(sorted(unknown))} 不在数据的列中",
+            f"items {', '.join(sorted(unknown))} are not columns of the data",
+        )
     old = {i.name: i for i in res.items}
-    res.items = [_item(pos, c.name, c.type, old.get(c.name), declared.get(c.name))
-                 for pos, c in enumerate(staged.columns)]
+    res.items = [
+        _item(pos, c.name, c.type, old.get(c.name), declared.get(c.name)) for pos, c in enumerate(staged.columns)
+    ]
 
 
 def _item(pos: int, name: str, dtype: str, old: InfoItem | None, meta: ItemMeta | None) -> InfoItem:
@@ -190,8 +239,9 @@ def _reindex(uow: UnitOfWork, res: Resource) -> None:
     uow.session.execute(delete(SearchTerm).where(SearchTerm.resource_id == res.id))
     terms = index_terms(res.title, res.summary, res.domain, [i.name for i in res.items])
     if terms:
-        uow.session.execute(insert(SearchTerm), [
-            {"resource_id": res.id, "term": t, "weight": w} for t, w in terms.items()])
+        uow.session.execute(
+            insert(SearchTerm), [{"resource_id": res.id, "term": t, "weight": w} for t, w in terms.items()]
+        )
 
 
 def update_metadata(uow: UnitOfWork, actor: Actor, code: str, meta: ResourceMeta) -> Resource:
@@ -215,21 +265,30 @@ def update_metadata(uow: UnitOfWork, actor: Actor, code: str, meta: ResourceMeta
 
 
 def _meta_payload(res: Resource) -> dict[str, object]:
-    return {"title": res.title, "summary": res.summary, "domain": res.domain, "share": res.share,
-            "open": res.open, "update_cycle": res.update_cycle,
-            "items": [[i.name, i.description, i.authoritative] for i in res.items]}
+    return {
+        "title": res.title,
+        "summary": res.summary,
+        "domain": res.domain,
+        "share": res.share,
+        "open": res.open,
+        "update_cycle": res.update_cycle,
+        "items": [[i.name, i.description, i.authoritative] for i in res.items],
+    }
 
 
 def _actor_org(uow: UnitOfWork, actor: Actor) -> Organization:
     org = uow.session.get(Organization, actor.org_id) if actor.org_id else None
     if org is None or org.kind != Role.PROVIDER.value:
-        raise InvalidMetadata("只有数据提供部门可以发布数据资源", "only a data-providing department can publish resources")
+        raise InvalidMetadata(
+            "只有数据提供部门可以发布数据资源", "only a data-providing department can publish resources"
+        )
     return org
 
 
 def _next_code(uow: UnitOfWork, org: Organization, now: datetime) -> str:
     n = uow.session.execute(
-        select(func.count()).select_from(Resource).where(Resource.provider_id == org.id)).scalar_one()
+        select(func.count()).select_from(Resource).where(Resource.provider_id == org.id)
+    ).scalar_one()
     return f"{org.code.upper()}-{now.year}-{int(n) + 1:05d}"
 
 
@@ -240,6 +299,7 @@ def _owned_resource(uow: UnitOfWork, actor: Actor, code: str) -> Resource:
 
 
 # -- reading ---------------------------------------------------------------------------------
+
 
 def can_see(actor: Actor, res: Resource) -> bool:
     """Signed-in users see the whole catalog; the public sees the open catalog only."""
@@ -272,8 +332,9 @@ class Filters:
     open: str | None = None
 
 
-def search(uow: UnitOfWork, actor: Actor, query: str = "", filters: Filters = Filters(), *,
-           limit: int = 50, offset: int = 0) -> tuple[list[Resource], int]:
+def search(
+    uow: UnitOfWork, actor: Actor, query: str = "", filters: Filters = Filters(), *, limit: int = 50, offset: int = 0
+) -> tuple[list[Resource], int]:
     """Resources matching every filter, ranked by how many query words they contain, then weight."""
     check(actor, Permission.CATALOG_READ)
     q = select(Resource)
@@ -281,8 +342,12 @@ def search(uow: UnitOfWork, actor: Actor, query: str = "", filters: Filters = Fi
     if query.strip() and not terms:
         return [], 0
     if terms:
-        hits = (select(SearchTerm.resource_id, func.count().label("n"), func.sum(SearchTerm.weight).label("w"))
-                .where(SearchTerm.term.in_(terms)).group_by(SearchTerm.resource_id).subquery())
+        hits = (
+            select(SearchTerm.resource_id, func.count().label("n"), func.sum(SearchTerm.weight).label("w"))
+            .where(SearchTerm.term.in_(terms))
+            .group_by(SearchTerm.resource_id)
+            .subquery()
+        )
         q = q.join(hits, hits.c.resource_id == Resource.id).order_by(hits.c.n.desc(), hits.c.w.desc(), Resource.code)
     else:
         q = q.order_by(Resource.updated_at.desc(), Resource.code)
@@ -292,7 +357,7 @@ def search(uow: UnitOfWork, actor: Actor, query: str = "", filters: Filters = Fi
     return list(rows), int(total)
 
 
-def _filtered(q, actor: Actor, f: Filters):  # type: ignore[no-untyped-def]
+def _filtered(q: Select[tuple[Resource]], actor: Actor, f: Filters) -> Select[tuple[Resource]]:
     if f.provider:
         q = q.join(Organization, Organization.id == Resource.provider_id).where(Organization.code == f.provider)
     if f.domain:
@@ -304,6 +369,14 @@ def _filtered(q, actor: Actor, f: Filters):  # type: ignore[no-untyped-def]
     if not can(actor, Permission.CATALOG_READ_ALL):
         q = q.where(Resource.open != OpenAttr.NONE.value)
     return q
+
+
+def domain_counts(uow: UnitOfWork, actor: Actor) -> dict[str, int]:
+    """How many resources the actor can see in each 领域分类 (domains with none are left out)."""
+    check(actor, Permission.CATALOG_READ)
+    q = _filtered(select(Resource), actor, Filters()).subquery()
+    rows = uow.session.execute(select(q.c.domain, func.count()).group_by(q.c.domain)).all()
+    return {domain: int(n) for domain, n in rows}
 
 
 def is_overdue(res: Resource, now: datetime) -> bool:
@@ -322,15 +395,20 @@ class SourceConflict:
 
 def source_conflicts(uow: UnitOfWork, actor: Actor) -> list[SourceConflict]:
     check(actor, Permission.CATALOG_READ_ALL)
-    multi = (select(InfoItem.norm_name).join(Resource, Resource.id == InfoItem.resource_id)
-             .where(InfoItem.authoritative.is_(True)).group_by(InfoItem.norm_name)
-             .having(func.count(func.distinct(Resource.provider_id)) > 1))
+    multi = (
+        select(InfoItem.norm_name)
+        .join(Resource, Resource.id == InfoItem.resource_id)
+        .where(InfoItem.authoritative.is_(True))
+        .group_by(InfoItem.norm_name)
+        .having(func.count(func.distinct(Resource.provider_id)) > 1)
+    )
     rows = uow.session.execute(
         select(InfoItem.norm_name, InfoItem.name, Resource.code, Resource.title, Organization.name)
         .join(Resource, Resource.id == InfoItem.resource_id)
         .join(Organization, Organization.id == Resource.provider_id)
         .where(InfoItem.authoritative.is_(True), InfoItem.norm_name.in_(multi))
-        .order_by(InfoItem.norm_name, Resource.code)).all()
+        .order_by(InfoItem.norm_name, Resource.code)
+    ).all()
     out: dict[str, SourceConflict] = {}
     for norm, name, code, title, org in rows:
         out.setdefault(norm, SourceConflict(name, [])).claims.append((code, title, org))
@@ -338,7 +416,10 @@ def source_conflicts(uow: UnitOfWork, actor: Actor) -> list[SourceConflict]:
 
 
 def conflicting_items(uow: UnitOfWork, actor: Actor, res: Resource) -> set[str]:
-    """Names of this resource's authoritative items that another provider also claims."""
+    """Names of this resource's authoritative items that another provider also claims (empty for
+    the public, who do not see the whole catalog)."""
+    if not can(actor, Permission.CATALOG_READ_ALL):
+        return set()
     names = {i.norm_name: i.name for i in res.items if i.authoritative}
     if not names:
         return set()

@@ -21,8 +21,10 @@ def _items(authoritative: list[str], describe: list[str]) -> dict[str, services.
 
 
 def _line(r: Resource) -> str:
-    return (f"{r.code:<22} {r.title:<20}\t{r.provider.name}\t{r.domain}\t"
-            f"{ShareAttr(r.share).zh}\t{OpenAttr(r.open).zh}\tv{r.current_version}")
+    return (
+        f"{r.code:<22} {r.title:<20}\t{r.provider.name}\t{r.domain}\t"
+        f"{ShareAttr(r.share).zh}\t{OpenAttr(r.open).zh}\tv{r.current_version}"
+    )
 
 
 @app.command("add")
@@ -43,9 +45,16 @@ def add(
     as_user: str | None = AS_USER,
 ) -> None:
     """Publish a new data resource from a file or a database table (as a provider's user)."""
-    meta = services.ResourceMeta(title=title, summary=summary, domain=domain, share=share,
-                                 share_condition=share_condition, open=open_, update_cycle=cycle,
-                                 items=_items(authoritative, describe))
+    meta = services.ResourceMeta(
+        title=title,
+        summary=summary,
+        domain=domain,
+        share=share,
+        share_condition=share_condition,
+        open=open_,
+        update_cycle=cycle,
+        items=_items(authoritative, describe),
+    )
     source = _source(file, db_url, table)
     with platform().uow(write=True) as uow:
         res = services.publish_resource(uow, acting(as_user), meta, source)
@@ -73,17 +82,27 @@ def version(code: str, file: Path, as_user: str | None = AS_USER) -> None:
 
 @app.command("list")
 @handled
-def list_(provider: str | None = None, domain: str | None = None, json_out: bool = typer.Option(False, "--json"),
-          as_user: str | None = AS_USER) -> None:
+def list_(
+    provider: str | None = None,
+    domain: str | None = None,
+    json_out: bool = typer.Option(False, "--json"),
+    as_user: str | None = AS_USER,
+) -> None:
     """List catalog resources."""
     _print_found("", services.Filters(provider=provider, domain=domain), json_out, as_user)
 
 
 @app.command("search")
 @handled
-def search(query: str, provider: str | None = None, domain: str | None = None, share: str | None = None,
-           open_: str | None = typer.Option(None, "--open"), json_out: bool = typer.Option(False, "--json"),
-           as_user: str | None = AS_USER) -> None:
+def search(
+    query: str,
+    provider: str | None = None,
+    domain: str | None = None,
+    share: str | None = None,
+    open_: str | None = typer.Option(None, "--open"),
+    json_out: bool = typer.Option(False, "--json"),
+    as_user: str | None = AS_USER,
+) -> None:
     """Search titles, summaries and item names (Chinese word-aware)."""
     _print_found(query, services.Filters(provider, domain, share, open_), json_out, as_user)
 
@@ -92,8 +111,15 @@ def _print_found(query: str, filters: services.Filters, json_out: bool, as_user:
     with platform().uow() as uow:
         found, total = services.search(uow, acting(as_user), query, filters, limit=200)
         if json_out:
-            print_json({"total": total, "results": [{"code": r.code, "title": r.title, "provider": r.provider.code,
-                                                      "domain": r.domain} for r in found]})
+            print_json(
+                {
+                    "total": total,
+                    "results": [
+                        {"code": r.code, "title": r.title, "provider": r.provider.code, "domain": r.domain}
+                        for r in found
+                    ],
+                }
+            )
             return
         for r in found:
             typer.echo(_line(r))
@@ -102,8 +128,9 @@ def _print_found(query: str, filters: services.Filters, json_out: bool, as_user:
 
 @app.command("show")
 @handled
-def show(code: str, dcat_out: bool = typer.Option(False, "--dcat", help="print DCAT JSON-LD"),
-         as_user: str | None = AS_USER) -> None:
+def show(
+    code: str, dcat_out: bool = typer.Option(False, "--dcat", help="print DCAT JSON-LD"), as_user: str | None = AS_USER
+) -> None:
     """Show a resource's catalog entry, items and versions."""
     with platform().uow() as uow:
         actor = acting(as_user)
@@ -113,8 +140,10 @@ def show(code: str, dcat_out: bool = typer.Option(False, "--dcat", help="print D
             print_json(dcat.dataset(res, vs[0] if vs else None, f"http://{uow.settings.host}:{uow.settings.port}"))
             return
         overdue = "（更新超期 overdue）" if services.is_overdue(res, uow.clock.now()) else ""
-        typer.echo(f"{res.code}  {res.title}\n提供单位 {res.provider.name}  领域 {res.domain}  "
-                   f"{ShareAttr(res.share).zh}  {OpenAttr(res.open).zh}  {UpdateCycle(res.update_cycle).zh}{overdue}")
+        typer.echo(
+            f"{res.code}  {res.title}\n提供单位 {res.provider.name}  领域 {res.domain}  "
+            f"{ShareAttr(res.share).zh}  {OpenAttr(res.open).zh}  {UpdateCycle(res.update_cycle).zh}{overdue}"
+        )
         typer.echo(f"摘要 {res.summary}")
         conflicts = services.conflicting_items(uow, actor, res)
         for i in res.items:
@@ -134,5 +163,3 @@ def conflicts() -> None:
         for c in found:
             typer.echo(f"{c.item}: " + "; ".join(f"{code} {t}（{p}）" for code, t, p in c.claims))
         typer.echo(f"共 {len(found)} 处冲突 / {len(found)} conflicts")
-
-

@@ -10,8 +10,8 @@ import typer
 
 from gongshu.cli.common import handled, platform, print_json
 from gongshu.ledger import services
-from gongshu.ledger.signing import key_id
 from gongshu.ledger.export import export_log, verify_database, verify_file
+from gongshu.ledger.signing import key_id
 from gongshu.ledger.verify import VerifyReport
 
 app = typer.Typer(help="账本 the tamper-evident ledger", no_args_is_help=True)
@@ -19,18 +19,25 @@ app = typer.Typer(help="账本 the tamper-evident ledger", no_args_is_help=True)
 
 def _finish(report: VerifyReport) -> None:
     if report.ok:
-        typer.echo(f"账本完好：{report.events} 条事件，{report.heads} 个签名树头均验证通过 / "
-                   f"ledger intact: {report.events} events, {report.heads} signed heads verified")
+        typer.echo(
+            f"账本完好：{report.events} 条事件，{report.heads} 个签名树头均验证通过 / "
+            f"ledger intact: {report.events} events, {report.heads} signed heads verified"
+        )
         return
-    typer.echo(f"账本验证失败，第一个问题条目：{report.first_bad_seq}\n{report.problem}\n"
-               f"LEDGER VERIFICATION FAILED at entry {report.first_bad_seq}", err=True)
+    typer.echo(
+        f"账本验证失败，第一个问题条目：{report.first_bad_seq}\n{report.problem}\n"
+        f"LEDGER VERIFICATION FAILED at entry {report.first_bad_seq}",
+        err=True,
+    )
     raise typer.Exit(2)
 
 
 @app.command("verify")
 @handled
-def verify(file: Path | None = typer.Option(None, "--file", help="verify an export file offline, no database"),
-           pubkey: str | None = typer.Option(None, help="trusted Ed25519 public key (base64) to pin")) -> None:
+def verify(
+    file: Path | None = typer.Option(None, "--file", help="verify an export file offline, no database"),
+    pubkey: str | None = typer.Option(None, help="trusted Ed25519 public key (base64) to pin"),
+) -> None:
     """Recompute the Merkle tree and check every signed tree head. Exit 0 when intact, 2 when not."""
     if file is not None:
         keys = {_key_id(pubkey): pubkey} if pubkey else None
@@ -71,10 +78,16 @@ def export(out: Path | None = typer.Option(None, "--out", help="file to write (d
     p = platform()
     with p.uow() as uow:
         if out is None:
-            export_log(uow.session, sys.stdout, algo=p.settings.ledger_hash, key_id=p.signer.key_id,
-                       public_b64=p.signer.public_b64)
+            export_log(
+                uow.session,
+                sys.stdout,
+                algo=p.settings.ledger_hash,
+                key_id=p.signer.key_id,
+                public_b64=p.signer.public_b64,
+            )
             return
         with out.open("w", encoding="utf-8") as fh:
-            n = export_log(uow.session, fh, algo=p.settings.ledger_hash, key_id=p.signer.key_id,
-                           public_b64=p.signer.public_b64)
+            n = export_log(
+                uow.session, fh, algo=p.settings.ledger_hash, key_id=p.signer.key_id, public_b64=p.signer.public_b64
+            )
     typer.echo(f"已导出 {n} 条事件到 {out} / exported {n} events", err=True)

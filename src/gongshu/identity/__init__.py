@@ -14,6 +14,15 @@ from gongshu.identity.roles import ROLE_ZH, Role
 from gongshu.identity.services import event
 
 __all__ = [
-    "PUBLIC", "ROLE_ZH", "SYSTEM", "Actor", "Permission", "Role", "can", "check", "check_same_org",
-    "event", "ledger_scope",
+    "PUBLIC",
+    "ROLE_ZH",
+    "SYSTEM",
+    "Actor",
+    "Permission",
+    "Role",
+    "can",
+    "check",
+    "check_same_org",
+    "event",
+    "ledger_scope",
 ]

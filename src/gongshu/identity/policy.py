@@ -91,9 +91,7 @@ def check_same_org(actor: Actor, org_id: int, what: str) -> None:
     """Raise unless the actor belongs to ``org_id`` (the system actor always passes)."""
     if actor.is_system or actor.org_id == org_id:
         return
-    raise PermissionDenied(
-        f"{what} 属于其他单位，您无权操作", f"{what} belongs to another organization", what=what
-    )
+    raise PermissionDenied(f"{what} 属于其他单位，您无权操作", f"{what} belongs to another organization", what=what)
 
 
 def ledger_scope(actor: Actor) -> str | None:

@@ -22,33 +22,50 @@ ORG_CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
 USERNAME = re.compile(r"^[a-z0-9_.@-]{3,64}$")
 
 
-def event(actor: Actor, action: str, object_type: str, object_id: str, payload: object = None,
-          **detail: object) -> EventDraft:
+def event(
+    actor: Actor, action: str, object_type: str, object_id: str, payload: object = None, **detail: object
+) -> EventDraft:
     """An event draft attributed to ``actor`` (the helper every context uses)."""
     return EventDraft(
-        actor=actor.username, org=actor.org_code, role=actor.ledger_role, action=action,
-        object_type=object_type, object_id=object_id, payload=payload, detail=dict(detail),
+        actor=actor.username,
+        org=actor.org_code,
+        role=actor.ledger_role,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        payload=payload,
+        detail=dict(detail),
     )
 
 
 def actor_for(user: User) -> Actor:
     return Actor(
-        username=user.username, role=Role(user.role), user_id=user.id, org_id=user.org_id,
-        org_code=user.org.code, org_name=user.org.name, display_name=user.display_name,
+        username=user.username,
+        role=Role(user.role),
+        user_id=user.id,
+        org_id=user.org_id,
+        org_code=user.org.code,
+        org_name=user.org.name,
+        display_name=user.display_name,
         is_admin=user.is_admin,
     )
 
 
 # -- organizations -------------------------------------------------------------------------
 
+
 def create_org(uow: UnitOfWork, actor: Actor, *, code: str, name: str, kind: str) -> Organization:
     check(actor, Permission.ORG_MANAGE)
     if not ORG_CODE.match(code):
-        raise Invalid(f"单位代码 {code!r} 只能含字母、数字、- 和 _（2–32 位）",
-                      f"organization code {code!r} must be 2-32 letters, digits, - or _")
+        raise Invalid(
+            f"单位代码 {code!r} 只能含字母、数字、- 和 _（2–32 位）",
+            f"organization code {code!r} must be 2-32 letters, digits, - or _",
+        )
     if kind not in {k.value for k in ORG_KINDS}:
-        raise Invalid(f"未知的单位类型 {kind}", f"unknown organization kind {kind}; use one of "
-                      + ", ".join(k.value for k in ORG_KINDS))
+        raise Invalid(
+            f"未知的单位类型 {kind}",
+            f"unknown organization kind {kind}; use one of " + ", ".join(k.value for k in ORG_KINDS),
+        )
     if not name.strip():
         raise Invalid("单位名称不能为空", "the organization name is empty")
     if find_org(uow, code):
@@ -56,8 +73,9 @@ def create_org(uow: UnitOfWork, actor: Actor, *, code: str, name: str, kind: str
     org = Organization(code=code, name=name.strip(), kind=kind, created_at=uow.clock.now())
     uow.session.add(org)
     uow.session.flush()
-    uow.record(event(actor, "org.create", "organization", code, {"name": org.name, "kind": kind},
-                     name=org.name, kind=kind))
+    uow.record(
+        event(actor, "org.create", "organization", code, {"name": org.name, "kind": kind}, name=org.name, kind=kind)
+    )
     uow.commit()
     return org
 
@@ -83,30 +101,58 @@ def list_orgs(uow: UnitOfWork, actor: Actor, kind: str | None = None) -> list[Or
 
 # -- users ---------------------------------------------------------------------------------
 
+
 def check_password_strength(password: str) -> None:
     if len(password) < 10 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
         raise WeakPassword()
 
 
-def add_user(uow: UnitOfWork, actor: Actor, *, username: str, password: str, org_code: str,
-             display_name: str = "", is_admin: bool = False) -> User:
+def add_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    org_code: str,
+    display_name: str = "",
+    is_admin: bool = False,
+) -> User:
     check(actor, Permission.USER_MANAGE)
     org = get_org(uow, org_code)
     if actor.role is not Role.BUREAU:
         check_same_org(actor, org.id, f"单位 {org_code}")
     if not USERNAME.match(username):
-        raise Invalid(f"用户名 {username!r} 只能含小写字母、数字和 _.@-（3–64 位）",
-                      f"username {username!r} must be 3-64 lowercase letters, digits or _.@-")
+        raise Invalid(
+            f"用户名 {username!r} 只能含小写字母、数字和 _.@-（3–64 位）",
+            f"username {username!r} must be 3-64 lowercase letters, digits or _.@-",
+        )
     check_password_strength(password)
     if find_user(uow, username):
         raise AlreadyExists("用户", "user", username)
-    user = User(username=username, display_name=display_name or username, org_id=org.id,
-                role=org.kind, is_admin=is_admin, password_hash=passwords.hash_password(password),
-                created_at=uow.clock.now(), active=True)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        org_id=org.id,
+        role=org.kind,
+        is_admin=is_admin,
+        password_hash=passwords.hash_password(password),
+        created_at=uow.clock.now(),
+        active=True,
+    )
     uow.session.add(user)
     uow.session.flush()
-    uow.record(event(actor, "user.create", "user", username, {"org": org_code, "admin": is_admin},
-                     org=org_code, role=org.kind, admin=is_admin))
+    uow.record(
+        event(
+            actor,
+            "user.create",
+            "user",
+            username,
+            {"org": org_code, "admin": is_admin},
+            org=org_code,
+            role=org.kind,
+            admin=is_admin,
+        )
+    )
     uow.commit()
     return user
 
@@ -132,6 +178,7 @@ def list_users(uow: UnitOfWork, actor: Actor) -> list[User]:
 
 # -- sign-in -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SignedIn:
     actor: Actor
@@ -140,10 +187,8 @@ class SignedIn:
     expires_at: datetime
 
 
-def _recent_failures(uow: UnitOfWork, since: datetime, *, username: str | None = None,
-                     ip: str | None = None) -> int:
-    q = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since,
-                                                             LoginAttempt.ok.is_(False))
+def _recent_failures(uow: UnitOfWork, since: datetime, *, username: str | None = None, ip: str | None = None) -> int:
+    q = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since, LoginAttempt.ok.is_(False))
     if username is not None:
         q = q.where(LoginAttempt.username == username)
     if ip is not None:
@@ -155,11 +200,13 @@ def _check_not_throttled(uow: UnitOfWork, user: User | None, ip: str, now: datet
     window = now - timedelta(minutes=uow.settings.login_lock_minutes)
     if user is not None and user.locked_until and user.locked_until > now:
         until = user.locked_until.strftime("%H:%M UTC")
-        raise TooManyRequests(f"登录失败次数过多，账户锁定至 {until}",
-                              f"too many failed sign-ins; the account is locked until {until}")
+        raise TooManyRequests(
+            f"登录失败次数过多，账户锁定至 {until}", f"too many failed sign-ins; the account is locked until {until}"
+        )
     if _recent_failures(uow, window, ip=ip) >= uow.settings.login_max_failures * 4:
-        raise TooManyRequests("此地址登录失败次数过多，请稍后再试",
-                              "too many failed sign-ins from this address; try again later")
+        raise TooManyRequests(
+            "此地址登录失败次数过多，请稍后再试", "too many failed sign-ins from this address; try again later"
+        )
 
 
 def sign_in(uow: UnitOfWork, *, username: str, password: str, ip: str) -> SignedIn:
@@ -175,8 +222,11 @@ def sign_in(uow: UnitOfWork, *, username: str, password: str, ip: str) -> Signed
         raise NotAuthenticated("用户名或密码错误", "wrong username or password")
     token, csrf = passwords.new_token("gss"), secrets.token_urlsafe(24)
     expires = now + timedelta(hours=uow.settings.session_hours)
-    uow.session.add(ConsoleSession(token_hash=passwords.token_hash(token), user_id=user.id,
-                                   csrf_token=csrf, created_at=now, expires_at=expires))
+    uow.session.add(
+        ConsoleSession(
+            token_hash=passwords.token_hash(token), user_id=user.id, csrf_token=csrf, created_at=now, expires_at=expires
+        )
+    )
     actor = actor_for(user)
     uow.record(event(actor, "user.sign_in", "user", username, {"ip": ip}))
     uow.commit()
@@ -189,9 +239,18 @@ def _after_failure(uow: UnitOfWork, user: User | None, username: str, ip: str, n
     locked = user is not None and failures >= uow.settings.login_max_failures
     if locked and user is not None:
         user.locked_until = now + timedelta(minutes=uow.settings.login_lock_minutes)
-    uow.record(EventDraft(actor=username, org="", role="public", action="user.sign_in_failed",
-                          object_type="user", object_id=username, payload={"ip": ip},
-                          detail={"locked": locked}))
+    uow.record(
+        EventDraft(
+            actor=username,
+            org="",
+            role="public",
+            action="user.sign_in_failed",
+            object_type="user",
+            object_id=username,
+            payload={"ip": ip},
+            detail={"locked": locked},
+        )
+    )
     uow.commit()
 
 
@@ -221,8 +280,10 @@ def sign_out(uow: UnitOfWork, token: str) -> None:
 
 # -- API tokens ----------------------------------------------------------------------------
 
-def create_token(uow: UnitOfWork, actor: Actor, *, username: str, name: str,
-                 days: int | None = 365) -> tuple[ApiToken, str]:
+
+def create_token(
+    uow: UnitOfWork, actor: Actor, *, username: str, name: str, days: int | None = 365
+) -> tuple[ApiToken, str]:
     """Create an API token for ``username`` (oneself, or anyone for the system actor).
 
     Returns the row and the token text, which is shown once and stored only as a hash.
@@ -235,13 +296,28 @@ def create_token(uow: UnitOfWork, actor: Actor, *, username: str, name: str,
         raise Invalid("令牌名称不能为空", "the token name is empty")
     text = passwords.new_token("gst")
     now = uow.clock.now()
-    row = ApiToken(user_id=user.id, name=name.strip()[:100], prefix=text[:10],
-                   token_hash=passwords.token_hash(text), created_at=now,
-                   expires_at=now + timedelta(days=days) if days else None)
+    row = ApiToken(
+        user_id=user.id,
+        name=name.strip()[:100],
+        prefix=text[:10],
+        token_hash=passwords.token_hash(text),
+        created_at=now,
+        expires_at=now + timedelta(days=days) if days else None,
+    )
     uow.session.add(row)
     uow.session.flush()
-    uow.record(event(actor, "token.create", "api_token", str(row.id), {"user": username, "name": name},
-                     user=username, name=row.name, prefix=row.prefix))
+    uow.record(
+        event(
+            actor,
+            "token.create",
+            "api_token",
+            str(row.id),
+            {"user": username, "name": name},
+            user=username,
+            name=row.name,
+            prefix=row.prefix,
+        )
+    )
     uow.commit()
     return row, text
 

@@ -17,8 +17,7 @@ from gongshu.ledger.verify import VerifyReport, verify_log
 
 def export_log(session: Session, out: TextIO, *, algo: str, key_id: str, public_b64: str) -> int:
     """Write the header, every event and every head (after the event it covers); returns events written."""
-    header = {"format": EXPORT_FORMAT, "hash": algo, "signature": "ed25519",
-              "keys": {key_id: public_b64}}
+    header = {"format": EXPORT_FORMAT, "hash": algo, "signature": "ed25519", "keys": {key_id: public_b64}}
     out.write(json.dumps(header, ensure_ascii=False) + "\n")
     heads = all_heads(session)
     hi = n = 0
@@ -37,8 +36,11 @@ def verify_database(session: Session, *, algo: str, keys: dict[str, str]) -> Ver
     report = verify_log(iter_events(session), all_heads(session), keys, algo)
     size = state_size(session)
     if report.ok and size != report.events:
-        report.fail(min(size, report.events), f"账本状态记录 {size} 条事件，实际 {report.events} 条",
-                    f"the ledger state says {size} events but {report.events} are stored")
+        report.fail(
+            min(size, report.events),
+            f"账本状态记录 {size} 条事件，实际 {report.events} 条",
+            f"the ledger state says {size} events but {report.events} are stored",
+        )
     return report
 
 

@@ -193,25 +193,19 @@ def needed_nodes(ranges: Iterable[Range]) -> set[tuple[int, int]]:
     return {node for start, end in ranges for node in split_range(start, end)}
 
 
-def inclusion_proof(
-    index: int, size: int, get_node: NodeGetter, hasher: Hasher
-) -> list[bytes]:
+def inclusion_proof(index: int, size: int, get_node: NodeGetter, hasher: Hasher) -> list[bytes]:
     """Audit path of leaf ``index`` in a tree of ``size`` leaves (RFC 9162 §2.1.3.1)."""
     ranges = inclusion_proof_ranges(index, size)
     return [subtree_hash(a, b, get_node, hasher) for a, b in ranges]
 
 
-def consistency_proof(
-    old_size: int, new_size: int, get_node: NodeGetter, hasher: Hasher
-) -> list[bytes]:
+def consistency_proof(old_size: int, new_size: int, get_node: NodeGetter, hasher: Hasher) -> list[bytes]:
     """Consistency proof from ``old_size`` to ``new_size`` (RFC 9162 §2.1.4.1)."""
     ranges = consistency_proof_ranges(old_size, new_size)
     return [subtree_hash(a, b, get_node, hasher) for a, b in ranges]
 
 
-def _well_formed(
-    sizes: tuple[object, ...], roots: tuple[object, ...], proof: Proof, hasher: Hasher
-) -> bool:
+def _well_formed(sizes: tuple[object, ...], roots: tuple[object, ...], proof: Proof, hasher: Hasher) -> bool:
     """Whether sizes are ints >= 0, roots bytes, and proof items digest-sized bytes."""
     if not all(type(v) is int and v >= 0 for v in sizes):
         return False
@@ -239,9 +233,7 @@ def _sides(fn: int, sn: int, count: int) -> list[bool] | None:
     return sides if sn == 0 else None
 
 
-def verify_inclusion(
-    leaf_hash: bytes, index: int, size: int, proof: Proof, root: bytes, hasher: Hasher
-) -> bool:
+def verify_inclusion(leaf_hash: bytes, index: int, size: int, proof: Proof, root: bytes, hasher: Hasher) -> bool:
     """RFC 9162 §2.1.3.2: whether ``proof`` puts ``leaf_hash`` at ``index`` of ``root``.
 
     Returns False, never raises, for bad input (``index >= size``, wrong proof length).

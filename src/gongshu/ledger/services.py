@@ -21,8 +21,11 @@ from gongshu.ledger.models import LedgerEvent, LedgerHead, LedgerNode, LedgerSta
 class Signer(Protocol):
     """Signs tree heads. ``sign`` is deterministic for Ed25519 and never blocks on I/O."""
 
-    key_id: str
-    public_b64: str
+    @property
+    def key_id(self) -> str: ...
+
+    @property
+    def public_b64(self) -> str: ...
 
     def sign(self, message: bytes) -> str: ...
 
@@ -46,7 +49,8 @@ class LedgerWriter:
         state = _locked_state(session)
         size, frontier = state.size, _decode_frontier(state.frontier)
         ts = _ts(now)
-        rows, nodes = [], []
+        rows: list[dict[str, Any]] = []
+        nodes: list[dict[str, Any]] = []
         for draft in drafts:
             row = self._event_row(draft, size, ts)
             leaf = self.hasher.leaf(event_leaf_data(row))
@@ -81,8 +85,12 @@ class LedgerWriter:
     def _head(self, size: int, ts: str, root: str) -> LedgerHead:
         sig = self.signer.sign(tree_head_message(self.algo, size, ts, root))
         return LedgerHead(
-            tree_size=size, ts=ts, algo=self.algo, root_hash=root,
-            key_id=self.signer.key_id, signature=sig,
+            tree_size=size,
+            ts=ts,
+            algo=self.algo,
+            root_hash=root,
+            key_id=self.signer.key_id,
+            signature=sig,
         )
 
 
@@ -95,9 +103,7 @@ def _decode_frontier(text: str) -> list[bytes]:
 
 
 def _locked_state(session: Session) -> LedgerState:
-    state = session.execute(
-        select(LedgerState).where(LedgerState.id == 1).with_for_update()
-    ).scalar_one_or_none()
+    state = session.execute(select(LedgerState).where(LedgerState.id == 1).with_for_update()).scalar_one_or_none()
     if state is None:
         raise RuntimeError("ledger_state row 1 is missing: run `gongshu db upgrade`")
     return state
@@ -105,31 +111,42 @@ def _locked_state(session: Session) -> LedgerState:
 
 def event_dict(ev: LedgerEvent) -> dict[str, Any]:
     return {
-        "seq": ev.seq, "ts": ev.ts, "actor": ev.actor, "org": ev.org, "role": ev.role,
-        "action": ev.action, "object_type": ev.object_type, "object_id": ev.object_id,
-        "agreement": ev.agreement, "payload_hash": ev.payload_hash,
-        "detail": json.loads(ev.detail), "leaf_hash": ev.leaf_hash,
+        "seq": ev.seq,
+        "ts": ev.ts,
+        "actor": ev.actor,
+        "org": ev.org,
+        "role": ev.role,
+        "action": ev.action,
+        "object_type": ev.object_type,
+        "object_id": ev.object_id,
+        "agreement": ev.agreement,
+        "payload_hash": ev.payload_hash,
+        "detail": json.loads(ev.detail),
+        "leaf_hash": ev.leaf_hash,
     }
 
 
 def head_dict(h: LedgerHead) -> dict[str, Any]:
     return {
-        "tree_size": h.tree_size, "ts": h.ts, "algo": h.algo, "root_hash": h.root_hash,
-        "key_id": h.key_id, "signature": h.signature,
+        "tree_size": h.tree_size,
+        "ts": h.ts,
+        "algo": h.algo,
+        "root_hash": h.root_hash,
+        "key_id": h.key_id,
+        "signature": h.signature,
     }
 
 
 def latest_head(session: Session) -> LedgerHead | None:
-    return session.execute(
-        select(LedgerHead).order_by(LedgerHead.tree_size.desc()).limit(1)
-    ).scalar_one_or_none()
+    return session.execute(select(LedgerHead).order_by(LedgerHead.tree_size.desc()).limit(1)).scalar_one_or_none()
 
 
 def get_head(session: Session, tree_size: int) -> LedgerHead:
     head = session.get(LedgerHead, tree_size)
     if head is None:
         raise NotFound(
-            f"没有大小为 {tree_size} 的签名树头", f"no signed tree head of size {tree_size}",
+            f"没有大小为 {tree_size} 的签名树头",
+            f"no signed tree head of size {tree_size}",
             tree_size=tree_size,
         )
     return head
@@ -144,8 +161,14 @@ def get_event(session: Session, seq: int, *, org: str | None = None) -> LedgerEv
 
 
 def list_events(
-    session: Session, *, org: str | None = None, object_type: str | None = None,
-    object_id: str | None = None, action: str | None = None, before: int | None = None, limit: int = 50,
+    session: Session,
+    *,
+    org: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    action: str | None = None,
+    before: int | None = None,
+    limit: int = 50,
 ) -> list[LedgerEvent]:
     """Newest first; ``org`` limits to events by that organization's members."""
     q = select(LedgerEvent).order_by(LedgerEvent.seq.desc()).limit(min(limit, 500))
@@ -200,7 +223,8 @@ def _check_size(session: Session, tree_size: int | None) -> int:
     size = latest if tree_size is None else tree_size
     if size < 1 or size > latest:
         raise Invalid(
-            f"树大小 {size} 不在 1..{latest} 之内", f"tree size {size} is outside 1..{latest}",
+            f"树大小 {size} 不在 1..{latest} 之内",
+            f"tree size {size} is outside 1..{latest}",
             tree_size=size,
         )
     return size
@@ -211,15 +235,19 @@ def inclusion_proof(session: Session, index: int, tree_size: int | None, algo: s
     size = _check_size(session, tree_size)
     if not 0 <= index < size:
         raise Invalid(
-            f"事件序号 {index} 不在 0..{size - 1} 之内", f"event index {index} is outside 0..{size - 1}",
+            f"事件序号 {index} 不在 0..{size - 1} 之内",
+            f"event index {index} is outside 0..{size - 1}",
             index=index,
         )
     ranges = merkle.inclusion_proof_ranges(index, size)
     found = _node_lookup(session, merkle.needed_nodes(ranges) | {(0, index)})
     path = merkle.inclusion_proof(index, size, _getter(found), merkle.Hasher(algo))
     return {
-        "index": index, "tree_size": size, "leaf_hash": found[(0, index)].hex(),
-        "audit_path": [h.hex() for h in path], "head": head_dict(get_head(session, size)),
+        "index": index,
+        "tree_size": size,
+        "leaf_hash": found[(0, index)].hex(),
+        "audit_path": [h.hex() for h in path],
+        "head": head_dict(get_head(session, size)),
     }
 
 
@@ -228,14 +256,14 @@ def consistency_proof(session: Session, first: int, second: int | None, algo: st
     size2 = _check_size(session, second)
     if not 1 <= first <= size2:
         raise Invalid(
-            f"较小的树大小 {first} 须在 1..{size2} 之内", f"first tree size {first} must be in 1..{size2}",
+            f"较小的树大小 {first} 须在 1..{size2} 之内",
+            f"first tree size {first} must be in 1..{size2}",
         )
     ranges = merkle.consistency_proof_ranges(first, size2)
     found = _node_lookup(session, merkle.needed_nodes(ranges))
     proof = merkle.consistency_proof(first, size2, _getter(found), merkle.Hasher(algo))
     return {
-        "first": head_dict(get_head(session, first)) if session.get(LedgerHead, first) else
-        {"tree_size": first},
+        "first": head_dict(get_head(session, first)) if session.get(LedgerHead, first) else {"tree_size": first},
         "second": head_dict(get_head(session, size2)),
         "proof": [h.hex() for h in proof],
     }
@@ -245,9 +273,11 @@ def iter_events(session: Session, chunk: int = 20_000) -> Iterator[dict[str, Any
     """Every stored event in sequence order, as stored (for verification and export)."""
     last = -1
     while True:
-        rows = session.execute(
-            select(LedgerEvent).where(LedgerEvent.seq > last).order_by(LedgerEvent.seq).limit(chunk)
-        ).scalars().all()
+        rows = (
+            session.execute(select(LedgerEvent).where(LedgerEvent.seq > last).order_by(LedgerEvent.seq).limit(chunk))
+            .scalars()
+            .all()
+        )
         if not rows:
             return
         for ev in rows:

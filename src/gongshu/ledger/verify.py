@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from gongshu.ledger import merkle
@@ -19,18 +19,21 @@ class VerifyReport:
     events: int = 0
     heads: int = 0
     first_bad_seq: int | None = None
-    problem: str = ""
-    problems: list[str] = field(default_factory=list)
+    problem_zh: str = ""
+    problem_en: str = ""
+
+    @property
+    def problem(self) -> str:
+        return f"{self.problem_zh} / {self.problem_en}" if not self.ok else ""
 
     def fail(self, seq: int | None, zh: str, en: str) -> None:
         if self.ok:
-            self.ok, self.first_bad_seq, self.problem = False, seq, f"{zh} / {en}"
-        self.problems.append(f"{zh} / {en}")
+            self.ok, self.first_bad_seq, self.problem_zh, self.problem_en = False, seq, zh, en
 
 
 def verify_log(
     events: Iterable[Mapping[str, Any]],
-    heads: list[Mapping[str, Any]],
+    heads: Sequence[Mapping[str, Any]],
     public_keys: Mapping[str, str],
     algo: str,
 ) -> VerifyReport:
@@ -62,9 +65,16 @@ def verify_log(
 def _check_event(report: VerifyReport, ev: Mapping[str, Any], expected: int, hasher: merkle.Hasher) -> bool:
     seq = ev.get("seq")
     if seq != expected:
-        kind = ("缺失", "missing") if isinstance(seq, int) and seq > expected else ("重复或乱序", "duplicated or out of order")
-        report.fail(expected, f"第 {expected} 条事件{kind[0]}（读到序号 {seq}）",
-                    f"event {expected} is {kind[1]} (found seq {seq})")
+        kind = (
+            ("缺失", "missing")
+            if isinstance(seq, int) and seq > expected
+            else ("重复或乱序", "duplicated or out of order")
+        )
+        report.fail(
+            expected,
+            f"第 {expected} 条事件{kind[0]}（读到序号 {seq}）",
+            f"event {expected} is {kind[1]} (found seq {seq})",
+        )
         return False
     try:
         recomputed = hasher.leaf(event_leaf_data(ev)).hex()
@@ -72,27 +82,39 @@ def _check_event(report: VerifyReport, ev: Mapping[str, Any], expected: int, has
         report.fail(expected, f"第 {expected} 条事件无法解析：{e}", f"event {expected} cannot be parsed: {e}")
         return False
     if recomputed != ev.get("leaf_hash"):
-        report.fail(expected, f"第 {expected} 条事件内容与其叶哈希不符（被修改）",
-                    f"event {expected} does not match its leaf hash (modified)")
+        report.fail(
+            expected,
+            f"第 {expected} 条事件内容与其叶哈希不符（被修改）",
+            f"event {expected} does not match its leaf hash (modified)",
+        )
         return False
     return True
 
 
 def _check_head(
-    report: VerifyReport, head: Mapping[str, Any], frontier: list[bytes], hasher: merkle.Hasher,
-    keys: Mapping[str, str], last_good: int,
+    report: VerifyReport,
+    head: Mapping[str, Any],
+    frontier: list[bytes],
+    hasher: merkle.Hasher,
+    keys: Mapping[str, str],
+    last_good: int,
 ) -> bool:
     size = head["tree_size"]
     root = merkle.frontier_root(frontier, hasher).hex()
     if root != head["root_hash"]:
-        report.fail(last_good, f"第 {last_good}–{size - 1} 条事件与大小为 {size} 的签名树头不符（被修改、插入或重排）",
-                    f"events {last_good}..{size - 1} do not match the signed head of size {size} "
-                    "(modified, inserted or reordered)")
+        report.fail(
+            last_good,
+            f"第 {last_good}–{size - 1} 条事件与大小为 {size} 的签名树头不符（被修改、插入或重排）",
+            f"events {last_good}..{size - 1} do not match the signed head of size {size} "
+            "(modified, inserted or reordered)",
+        )
         return False
     pub = keys.get(head["key_id"])
     msg = tree_head_message(head["algo"], size, head["ts"], head["root_hash"])
     if pub is None or not verify_ed25519(pub, msg, head["signature"]):
-        report.fail(last_good, f"大小为 {size} 的树头签名无效", f"the signature of the tree head of size {size} is invalid")
+        report.fail(
+            last_good, f"大小为 {size} 的树头签名无效", f"the signature of the tree head of size {size} is invalid"
+        )
         return False
     return True
 
@@ -100,8 +122,14 @@ def _check_head(
 def _check_tail(report: VerifyReport, pending: list[Mapping[str, Any]], size: int, last_good: int) -> None:
     if pending:
         n = pending[0]["tree_size"]
-        report.fail(size, f"签名树头大小为 {n}，但只有 {size} 条事件（事件被删除）",
-                    f"a signed head covers {n} events but only {size} exist (events deleted)")
+        report.fail(
+            size,
+            f"签名树头大小为 {n}，但只有 {size} 条事件（事件被删除）",
+            f"a signed head covers {n} events but only {size} exist (events deleted)",
+        )
     elif last_good != size:
-        report.fail(last_good, f"第 {last_good} 条起的事件没有签名树头覆盖（被插入）",
-                    f"events from {last_good} on are not covered by any signed tree head (inserted)")
+        report.fail(
+            last_good,
+            f"第 {last_good} 条起的事件没有签名树头覆盖（被插入）",
+            f"events from {last_good} on are not covered by any signed tree head (inserted)",
+        )

@@ -37,9 +37,15 @@ class MetaIn(BaseModel):
 
     def to_meta(self) -> services.ResourceMeta:
         return services.ResourceMeta(
-            title=self.title, summary=self.summary, domain=self.domain, share=self.share,
-            share_condition=self.share_condition, open=self.open, update_cycle=self.update_cycle,
-            items={k: services.ItemMeta(v.description, v.authoritative) for k, v in self.items.items()})
+            title=self.title,
+            summary=self.summary,
+            domain=self.domain,
+            share=self.share,
+            share_condition=self.share_condition,
+            open=self.open,
+            update_cycle=self.update_cycle,
+            items={k: services.ItemMeta(v.description, v.authoritative) for k, v in self.items.items()},
+        )
 
 
 class DatabaseIn(BaseModel):
@@ -70,9 +76,18 @@ class VersionOut(BaseModel):
 
     @classmethod
     def of(cls, v: ResourceVersion) -> VersionOut:
-        return cls(number=v.number, sha256=v.sha256, rows=v.rows, bytes=v.bytes, columns=json.loads(v.columns),
-                   source_format=v.source_format, source_name=v.source_name, encoding=v.encoding,
-                   created_at=v.created_at, created_by=v.created_by)
+        return cls(
+            number=v.number,
+            sha256=v.sha256,
+            rows=v.rows,
+            bytes=v.bytes,
+            columns=json.loads(v.columns),
+            source_format=v.source_format,
+            source_name=v.source_name,
+            encoding=v.encoding,
+            created_at=v.created_at,
+            created_by=v.created_by,
+        )
 
 
 class ResourceOut(BaseModel):
@@ -99,14 +114,29 @@ class ResourceOut(BaseModel):
     @classmethod
     def of(cls, r: Resource, now: datetime) -> ResourceOut:
         return cls(
-            code=r.code, title=r.title, summary=r.summary, provider=r.provider.code, provider_name=r.provider.name,
-            domain=r.domain, share=r.share, share_label=ShareAttr(r.share).zh, share_condition=r.share_condition,
-            open=r.open, open_label=OpenAttr(r.open).zh, update_cycle=r.update_cycle,
-            update_cycle_label=UpdateCycle(r.update_cycle).zh, overdue=services.is_overdue(r, now),
-            format=r.format, published_at=r.published_at, updated_at=r.updated_at,
+            code=r.code,
+            title=r.title,
+            summary=r.summary,
+            provider=r.provider.code,
+            provider_name=r.provider.name,
+            domain=r.domain,
+            share=r.share,
+            share_label=ShareAttr(r.share).zh,
+            share_condition=r.share_condition,
+            open=r.open,
+            open_label=OpenAttr(r.open).zh,
+            update_cycle=r.update_cycle,
+            update_cycle_label=UpdateCycle(r.update_cycle).zh,
+            overdue=services.is_overdue(r, now),
+            format=r.format,
+            published_at=r.published_at,
+            updated_at=r.updated_at,
             current_version=r.current_version,
-            items=[ItemOut(name=i.name, data_type=i.data_type, description=i.description,
-                           authoritative=i.authoritative) for i in r.items])
+            items=[
+                ItemOut(name=i.name, data_type=i.data_type, description=i.description, authoritative=i.authoritative)
+                for i in r.items
+            ],
+        )
 
 
 class SearchOut(BaseModel):
@@ -127,17 +157,31 @@ def _parse_meta(text: str) -> MetaIn:
 
 
 @router.get("/resources", response_model=SearchOut)
-def search(uow: ReadUow, actor: ActorDep, q: str = "", provider: str | None = None, domain: str | None = None,
-           share: str | None = None, open: str | None = None, limit: int = 50, offset: int = 0) -> SearchOut:
-    found, total = services.search(uow, actor, q, services.Filters(provider, domain, share, open),
-                                   limit=limit, offset=offset)
+def search(
+    uow: ReadUow,
+    actor: ActorDep,
+    q: str = "",
+    provider: str | None = None,
+    domain: str | None = None,
+    share: str | None = None,
+    open: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> SearchOut:
+    found, total = services.search(
+        uow, actor, q, services.Filters(provider, domain, share, open), limit=limit, offset=offset
+    )
     now = uow.clock.now()
     return SearchOut(total=total, results=[ResourceOut.of(r, now) for r in found])
 
 
 @router.post("/resources", response_model=ResourceOut, status_code=201)
-def publish(uow: WriteUow, actor: ActorDep, file: Annotated[UploadFile, File()],
-            meta: Annotated[str, Form(description="MetaIn as JSON")]) -> ResourceOut:
+def publish(
+    uow: WriteUow,
+    actor: ActorDep,
+    file: Annotated[UploadFile, File()],
+    meta: Annotated[str, Form(description="MetaIn as JSON")],
+) -> ResourceOut:
     parsed = _parse_meta(meta)
     with received(file, uow.settings.tmp_dir, uow.settings.max_upload_mb) as (path, name):
         res = services.publish_resource(uow, actor, parsed.to_meta(), services.FileSource(path, name))
@@ -181,8 +225,10 @@ def dcat_jsonld(code: str, request: Request, uow: ReadUow, actor: ActorDep) -> J
 
 @router.get("/catalog/conflicts", response_model=list[ConflictOut])
 def conflicts(uow: ReadUow, actor: ActorDep) -> list[ConflictOut]:
-    return [ConflictOut(item=c.item, claims=[{"code": code, "title": t, "provider": p} for code, t, p in c.claims])
-            for c in services.source_conflicts(uow, actor)]
+    return [
+        ConflictOut(item=c.item, claims=[{"code": code, "title": t, "provider": p} for code, t, p in c.claims])
+        for c in services.source_conflicts(uow, actor)
+    ]
 
 
 @router.get("/catalog/vocabularies")

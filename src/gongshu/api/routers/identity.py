@@ -39,8 +39,7 @@ class UserOut(BaseModel):
 
     @classmethod
     def of(cls, u: User) -> UserOut:
-        return cls(username=u.username, display_name=u.display_name, org=u.org.code, role=u.role,
-                   is_admin=u.is_admin)
+        return cls(username=u.username, display_name=u.display_name, org=u.org.code, role=u.role, is_admin=u.is_admin)
 
 
 class UserIn(BaseModel):
@@ -77,8 +76,14 @@ class TokenOut(BaseModel):
 
 @router.get("/me", response_model=MeOut)
 def me(actor: ActorDep) -> MeOut:
-    return MeOut(username=actor.username, role=actor.role.value, org=actor.org_code, org_name=actor.org_name,
-                 display_name=actor.display_name, is_admin=actor.is_admin)
+    return MeOut(
+        username=actor.username,
+        role=actor.role.value,
+        org=actor.org_code,
+        org_name=actor.org_name,
+        display_name=actor.display_name,
+        is_admin=actor.is_admin,
+    )
 
 
 @router.get("/orgs", response_model=list[OrgOut])
@@ -98,8 +103,15 @@ def list_users(uow: ReadUow, actor: ActorDep) -> list[UserOut]:
 
 @router.post("/users", response_model=UserOut, status_code=201)
 def add_user(body: UserIn, uow: WriteUow, actor: ActorDep) -> UserOut:
-    user = services.add_user(uow, actor, username=body.username, password=body.password, org_code=body.org,
-                             display_name=body.display_name, is_admin=body.is_admin)
+    user = services.add_user(
+        uow,
+        actor,
+        username=body.username,
+        password=body.password,
+        org_code=body.org,
+        display_name=body.display_name,
+        is_admin=body.is_admin,
+    )
     return UserOut.of(user)
 
 

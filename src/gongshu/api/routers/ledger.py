@@ -16,8 +16,12 @@ router = APIRouter(prefix="/ledger", tags=["ledger"])
 @router.get("/public-key")
 def public_key(platform: PlatformDep) -> dict[str, str]:
     """The Ed25519 key that signs tree heads (base64 of the 32 raw bytes)."""
-    return {"algorithm": "ed25519", "key_id": platform.signer.key_id, "public_key": platform.signer.public_b64,
-            "hash": platform.settings.ledger_hash}
+    return {
+        "algorithm": "ed25519",
+        "key_id": platform.signer.key_id,
+        "public_key": platform.signer.public_b64,
+        "hash": platform.settings.ledger_hash,
+    }
 
 
 @router.get("/head")
@@ -33,12 +37,26 @@ def head_at(tree_size: int, uow: ReadUow) -> dict[str, Any]:
 
 
 @router.get("/events")
-def events(uow: ReadUow, actor: ActorDep, object_type: str | None = None, object_id: str | None = None,
-           action: str | None = None, before: int | None = None, limit: int = 50) -> list[dict[str, Any]]:
+def events(
+    uow: ReadUow,
+    actor: ActorDep,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    action: str | None = None,
+    before: int | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
     """Newest first; members of an organization see their own organization's events, the bureau,
     regulators and the operator see all."""
-    rows = services.list_events(uow.session, org=ledger_scope(actor), object_type=object_type,
-                                object_id=object_id, action=action, before=before, limit=limit)
+    rows = services.list_events(
+        uow.session,
+        org=ledger_scope(actor),
+        object_type=object_type,
+        object_id=object_id,
+        action=action,
+        before=before,
+        limit=limit,
+    )
     return [services.event_dict(e) for e in rows]
 
 
