@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, description="failed logins before a user is locked")
     login_lock_minutes: int = Field(default=15, description="how long a login lock lasts")
     max_upload_mb: int = Field(default=2048, description="largest accepted upload in MiB")
+    k_min: int = Field(default=5, description="smallest k-anonymity a derived version needs to be opened")
+    objection_verify_days: int = Field(default=5, description="days a provider has to verify an objection (核实)")
+    objection_correct_days: int = Field(default=15, description="days a provider has to correct verified data (补正)")
     host: str = Field(default="127.0.0.1", description="address `gongshu serve` binds to")
     port: int = Field(default=8000, description="port `gongshu serve` listens on")
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 from typing import Self
 
@@ -26,12 +29,22 @@ class Platform:
         self.db = db or Database(settings.db_url)
         self.signer = Ed25519Signer.from_dir(settings.key_dir)
         self.ledger = LedgerWriter(self.signer, settings.ledger_hash)
+        self.desensitization_key = _secret(settings.key_dir / "desensitize.key")
 
     def uow(self, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self, write=write)
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def _secret(path: Path) -> bytes:
+    """A 32-byte platform secret kept in the key folder (mode 0600), made on first use."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+    return path.read_bytes()
 
 
 class UnitOfWork:

@@ -94,3 +94,25 @@ DOMAINS = (
 )
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl", "database")
+
+
+# 分类分级 per GB/T 43697-2024, lowest first: 一般数据 1–4 级, 重要数据, 核心数据.
+GRADES = ("general-1", "general-2", "general-3", "general-4", "important", "core")
+GRADE_ZH = {
+    "general-1": "一般数据1级",
+    "general-2": "一般数据2级",
+    "general-3": "一般数据3级",
+    "general-4": "一般数据4级",
+    "important": "重要数据",
+    "core": "核心数据",
+}
+PROTECTED_FROM = "general-3"  # from this grade up, a column is never shown raw outside its provider
+
+
+def grade_rank(grade: str) -> int:
+    return GRADES.index(grade)
+
+
+def is_protected(grade: str, personal: bool) -> bool:
+    """True when a column must be desensitized before anyone but its provider sees it."""
+    return personal or grade_rank(grade) >= grade_rank(PROTECTED_FROM)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from gongshu.errors import Invalid, NotFound
 from gongshu.ledger import merkle
 from gongshu.ledger.events import EventDraft, payload_hash
-from gongshu.ledger.format import canonical_json, event_leaf_data, tree_head_message
+from gongshu.ledger.format import EVENT_FIELDS, canonical_json, tree_head_message
 from gongshu.ledger.models import LedgerEvent, LedgerHead, LedgerNode, LedgerState
 
 
@@ -45,29 +46,37 @@ class LedgerWriter:
 
         Takes the state row's lock (PostgreSQL ``FOR UPDATE``; SQLite writers are already
         serialized by ``BEGIN IMMEDIATE``), so concurrent writers get consecutive sequence numbers.
+        This is the hot path of every write: it talks to the driver directly (see bench/ledger_append).
         """
-        state = _locked_state(session)
-        size, frontier = state.size, _decode_frontier(state.frontier)
+        conn = session.connection()
+        sql = _Statements.for_dialect(conn.dialect.paramstyle, conn.dialect.name)
+        found = conn.exec_driver_sql(sql.lock).first()
+        if found is None:
+            raise RuntimeError("ledger_state row 1 is missing: run `gongshu db upgrade`")
+        size, frontier = int(found[0]), _decode_frontier(found[1])
         ts = _ts(now)
-        rows: list[dict[str, Any]] = []
-        nodes: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
+        nodes: list[tuple[int, int, str]] = []
         for draft in drafts:
-            row = self._event_row(draft, size, ts)
-            leaf = self.hasher.leaf(event_leaf_data(row))
-            row["leaf_hash"] = leaf.hex()
+            fields = self._fields(draft, size, ts)
+            leaf = self.hasher.leaf(canonical_json(fields))
             frontier, done = merkle.frontier_append(frontier, size, leaf, self.hasher)
-            nodes.extend({"level": lv, "idx": ix, "hash": h.hex()} for lv, ix, h in done)
-            rows.append(row)
+            nodes.extend((lv, ix, h.hex()) for lv, ix, h in done)
+            rows.append(
+                (*(fields[k] for k in EVENT_FIELDS[:-1]), canonical_json(fields["detail"]).decode(), leaf.hex())
+            )
             size += 1
-        session.execute(insert(LedgerEvent), rows)
+        conn.exec_driver_sql(sql.insert_event, rows)  # type: ignore[arg-type]
         if nodes:
-            session.execute(insert(LedgerNode), nodes)
+            conn.exec_driver_sql(sql.insert_node, nodes)  # type: ignore[arg-type]
         root = merkle.frontier_root(frontier, self.hasher).hex()
-        session.add(self._head(size, ts, root))
-        state.size, state.frontier = size, ",".join(h.hex() for h in frontier)
+        signature = self.signer.sign(tree_head_message(self.algo, size, ts, root))
+        conn.exec_driver_sql(sql.insert_head, (size, ts, self.algo, root, self.signer.key_id, signature))
+        conn.exec_driver_sql(sql.update_state, (size, ",".join(h.hex() for h in frontier)))
         return size
 
-    def _event_row(self, d: EventDraft, seq: int, ts: str) -> dict[str, Any]:
+    def _fields(self, d: EventDraft, seq: int, ts: str) -> dict[str, Any]:
+        """The event's leaf fields (EVENT_FIELDS), ``detail`` still a dict."""
         return {
             "seq": seq,
             "ts": ts,
@@ -79,18 +88,34 @@ class LedgerWriter:
             "object_id": str(d.object_id),
             "agreement": d.agreement,
             "payload_hash": payload_hash(d.payload, self.algo),
-            "detail": canonical_json(d.detail).decode(),
+            "detail": d.detail,
         }
 
-    def _head(self, size: int, ts: str, root: str) -> LedgerHead:
-        sig = self.signer.sign(tree_head_message(self.algo, size, ts, root))
-        return LedgerHead(
-            tree_size=size,
-            ts=ts,
-            algo=self.algo,
-            root_hash=root,
-            key_id=self.signer.key_id,
-            signature=sig,
+
+@dataclass(frozen=True)
+class _Statements:
+    lock: str
+    insert_event: str
+    insert_node: str
+    insert_head: str
+    update_state: str
+
+    @staticmethod
+    @functools.cache
+    def for_dialect(paramstyle: str, dialect: str) -> _Statements:
+        def marks(n: int) -> str:
+            return ", ".join(["?" if paramstyle == "qmark" else "%s"] * n)
+
+        p = marks(1)
+        cols = ", ".join([*EVENT_FIELDS, "leaf_hash"])
+        return _Statements(
+            lock="SELECT size, frontier FROM ledger_state WHERE id = 1"
+            + (" FOR UPDATE" if dialect != "sqlite" else ""),
+            insert_event=f"INSERT INTO ledger_event ({cols}) VALUES ({marks(len(EVENT_FIELDS) + 1)})",
+            insert_node=f"INSERT INTO ledger_node (level, idx, hash) VALUES ({marks(3)})",
+            insert_head="INSERT INTO ledger_head (tree_size, ts, algo, root_hash, key_id, signature) "
+            f"VALUES ({marks(6)})",
+            update_state=f"UPDATE ledger_state SET size = {p}, frontier = {p} WHERE id = 1",
         )
 
 
@@ -100,13 +125,6 @@ def _ts(now: datetime) -> str:
 
 def _decode_frontier(text: str) -> list[bytes]:
     return [bytes.fromhex(h) for h in text.split(",")] if text else []
-
-
-def _locked_state(session: Session) -> LedgerState:
-    state = session.execute(select(LedgerState).where(LedgerState.id == 1).with_for_update()).scalar_one_or_none()
-    if state is None:
-        raise RuntimeError("ledger_state row 1 is missing: run `gongshu db upgrade`")
-    return state
 
 
 def event_dict(ev: LedgerEvent) -> dict[str, Any]:
@@ -193,13 +211,13 @@ def _node_lookup(session: Session, needed: set[tuple[int, int]]) -> dict[tuple[i
             select(LedgerEvent.seq, LedgerEvent.leaf_hash).where(LedgerEvent.seq.in_(leaves))
         ):
             found[(0, seq)] = bytes.fromhex(h)
-    inner = [k for k in needed if k[0] > 0]
-    if inner:
-        for lv, ix, h in session.execute(
-            select(LedgerNode.level, LedgerNode.idx, LedgerNode.hash).where(
-                tuple_(LedgerNode.level, LedgerNode.idx).in_(inner)
-            )
-        ):
+    by_level: dict[int, list[int]] = {}
+    for lv, ix in needed:
+        if lv > 0:
+            by_level.setdefault(lv, []).append(ix)
+    if by_level:  # one index range per level: a row-value IN list makes SQLite scan the table
+        cond = or_(*(and_(LedgerNode.level == lv, LedgerNode.idx.in_(ixs)) for lv, ixs in by_level.items()))
+        for lv, ix, h in session.execute(select(LedgerNode.level, LedgerNode.idx, LedgerNode.hash).where(cond)):
             found[(lv, ix)] = bytes.fromhex(h)
     return found
 
