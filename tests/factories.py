@@ -94,3 +94,37 @@ def bearer(platform: Platform, username: str, **user: object) -> dict[str, str]:
     with platform.uow(write=True) as uow:
         _, text = identity.create_token(uow, actor, username=username, name="test")
     return {"Authorization": f"Bearer {text}"}
+
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "丽", "强"]
+DISTRICTS = ["高新区", "金水区", "中原区", "二七区", "管城区"]
+
+
+def resident_id(body: str) -> str:
+    """``body`` (17 digits) plus its GB 11643 check character (stdnum's function takes all 18)."""
+    from stdnum.cn.ric import calc_check_digit
+
+    return body + calc_check_digit(body + "0")
+
+
+def people_rows(n: int = 60) -> list[list[object]]:
+    """Header plus ``n`` deterministic people with valid ID numbers and mobiles."""
+    rows: list[list[object]] = [["姓名", "身份证号", "手机号", "住址", "出生日期", "年龄", "月收入", "区县"]]
+    for i in range(n):
+        year, month, day = 1960 + i % 40, 1 + i % 12, 1 + i % 28
+        body = f"410102{year}{month:02d}{day:02d}{100 + i:03d}"[:17]
+        district = DISTRICTS[i % len(DISTRICTS)]
+        rows.append(
+            [
+                SURNAMES[i % len(SURNAMES)] + GIVEN[i % len(GIVEN)],
+                resident_id(body),
+                f"13{8 + i % 2}{10000000 + i * 7919:08d}"[:11],
+                f"示例市{district}科技路{i + 1}号",
+                f"{year}-{month:02d}-{day:02d}",
+                2026 - year,
+                3000 + (i * 137) % 9000,
+                district,
+            ]
+        )
+    return rows

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from sqlalchemy import Select, delete, func, insert, select
 
+from gongshu.catalog import classification, quality
 from gongshu.catalog.attributes import DOMAINS, OpenAttr, ShareAttr, UpdateCycle
 from gongshu.catalog.errors import InvalidMetadata, ResourceNotFound
 from gongshu.catalog.ingest import IngestResult, ingest_database, ingest_file
 from gongshu.catalog.models import InfoItem, Resource, ResourceVersion, SearchTerm
 from gongshu.catalog.search import index_terms, normalize, query_terms
+from gongshu.catalog.versions import next_version_number
 from gongshu.identity import Actor, Permission, Role, can, check, check_same_org, event
 from gongshu.identity.models import Organization
 from gongshu.platform import UnitOfWork
@@ -120,6 +122,7 @@ def publish_resource(uow: UnitOfWork, actor: Actor, meta: ResourceMeta, source: 
     check(actor, Permission.RESOURCE_PUBLISH)
     meta.validate()
     staged = _stage(uow, source)
+    scanned = classification.scan(staged.path)
     org = _actor_org(uow, actor)
     now = uow.clock.now()
     code = _next_code(uow, org, now)
@@ -143,6 +146,8 @@ def publish_resource(uow: UnitOfWork, actor: Actor, meta: ResourceMeta, source: 
     version = _add_version_row(uow, actor, res, staged, _source_name(source), now)
     _sync_items(uow, res, staged, meta.items)
     _reindex(uow, res)
+    classification.record_scan(uow, res, version.number, scanned, now=now)
+    quality.record_report(uow, res, version, classification.typed_columns(scanned))
     uow.record(
         event(
             actor,
@@ -166,12 +171,15 @@ def add_version(
     """Re-ingest: a new immutable version; items follow the new columns, descriptions are kept."""
     check(actor, Permission.RESOURCE_PUBLISH)
     staged = _stage(uow, source)
+    scanned = classification.scan(staged.path)
     res = _owned_resource(uow, actor, code)
     now = uow.clock.now()
     version = _add_version_row(uow, actor, res, staged, _source_name(source), now)
     res.updated_at, res.format = now, staged.source_format
     _sync_items(uow, res, staged, items or {})
     _reindex(uow, res)
+    changes = classification.record_scan(uow, res, version.number, scanned, now=now)
+    quality.record_report(uow, res, version, classification.typed_columns(scanned))
     uow.record(
         event(
             actor,
@@ -182,6 +190,7 @@ def add_version(
             version=version.number,
             rows=version.rows,
             sha256=version.sha256,
+            scan_changes=changes,
         )
     )
     uow.commit()
@@ -191,7 +200,7 @@ def add_version(
 def _add_version_row(
     uow: UnitOfWork, actor: Actor, res: Resource, staged: IngestResult, source_name: str, now: datetime
 ) -> ResourceVersion:
-    number = res.current_version + 1
+    number = next_version_number(uow, res) if res.id else 1
     rel = _place(uow, staged, res.code, number)
     version = ResourceVersion(
         resource_id=res.id,
@@ -242,6 +251,31 @@ def _reindex(uow: UnitOfWork, res: Resource) -> None:
         uow.session.execute(
             insert(SearchTerm), [{"resource_id": res.id, "term": t, "weight": w} for t, w in terms.items()]
         )
+
+
+def rescan(uow: UnitOfWork, actor: Actor, code: str) -> int:
+    """Scan the current version again (the recognizers changed); returns the differences found,
+    which the provider then reviews and accepts."""
+    res = _owned_resource(uow, actor, code)
+    version = current_version(uow, actor, code)
+    uow.session.rollback()  # the scan is file work: hold no transaction meanwhile
+    scanned = classification.scan(uow.settings.data_dir / version.path)
+    res = _owned_resource(uow, actor, code)
+    changes = classification.record_scan(uow, res, version.number, scanned, now=uow.clock.now())
+    uow.record(
+        event(
+            actor,
+            "resource.rescan",
+            "resource",
+            code,
+            {"version": version.number, "changes": changes},
+            version=version.number,
+            changes=changes,
+            recognizers=scanned.recognizers_version,
+        )
+    )
+    uow.commit()
+    return changes
 
 
 def update_metadata(uow: UnitOfWork, actor: Actor, code: str, meta: ResourceMeta) -> Resource:
@@ -321,7 +355,9 @@ def versions(uow: UnitOfWork, actor: Actor, code: str) -> list[ResourceVersion]:
 
 
 def current_version(uow: UnitOfWork, actor: Actor, code: str) -> ResourceVersion:
-    return versions(uow, actor, code)[0]
+    """The latest original (not derived) version: what the resource currently holds."""
+    res = get_resource(uow, actor, code)
+    return next(v for v in versions(uow, actor, code) if v.number == res.current_version)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.ledger": ("账本", "Ledger"),
     "nav.admin": ("单位与用户", "Organizations & users"),
     "nav.tokens": ("API 令牌", "API tokens"),
+    "nav.open": ("开放数据", "Open data"),
+    "nav.requests": ("共享/开放申请", "Access requests"),
+    "nav.objections": ("异议处理", "Objections"),
     "nav.main": ("主导航", "Main navigation"),
     "lang.switch": ("English", "中文"),
     "auth.login": ("登录", "Sign in"),
@@ -65,6 +68,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "step.catalog": ("检索全市数据资源目录", "Search the city's catalog of data resources"),
     "step.admin": ("管理单位与用户账号", "Manage organizations and user accounts"),
     "step.ledger": ("查看签名树头、核验账本完整性", "See the signed tree head and verify the ledger"),
+    "step.open": ("浏览并下载开放数据", "Browse and download open data"),
+    "step.requests": (
+        "申请其他部门的数据，审核对本单位数据的申请",
+        "Ask for other departments' data and review requests for yours",
+    ),
+    "step.objections": ("核实和补正对数据质量的异议", "Verify and correct objections to data quality"),
+    "landing.open_data": ("下载开放数据", "Download open data"),
     # catalog
     "catalog.title": ("资源目录", "Catalog"),
     "catalog.open_title": ("开放目录", "Open catalog"),

@@ -12,7 +12,6 @@ from alembic import op
 
 import gongshu.db
 
-
 revision = 'ed13a7db207b'
 down_revision = '069d3b052855'
 branch_labels = None

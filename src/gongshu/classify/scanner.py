@@ -1,0 +1,214 @@
+"""Scan a table for sensitive data: per column the types found (with share, score, recognizer and
+its version), a grade suggestion and personal / sensitive-personal flags; spans in free text.
+
+A column is read once for statistics and once as distinct values with counts (DuckDB ``GROUP BY``),
+so a billion equal cells cost one validation; beyond ``max_distinct`` distinct values it is sampled
+by value hash, deterministically, and marked ``sampled``. Free-text columns are searched cell by cell
+(first 4 KiB each, beyond ``max_text_rows`` every n-th row). Regexes run in RE2 only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from gongshu.classify import cells, text
+from gongshu.classify.grading import IMPORTANT_ROWS, column_grade, table_grade
+from gongshu.classify.hints import HEALTH, hinted_types, is_free_text, is_health
+from gongshu.classify.recognizers import BY_CODE, RECOGNIZERS
+from gongshu.classify.source import TEXT, ColumnSpec, Source, Stats
+
+SCANNER_VERSION = "1"
+RECOGNIZERS_VERSION = hashlib.sha256(
+    ";".join([f"scanner={SCANNER_VERSION}", *(f"{r.code}={r.version}" for r in RECOGNIZERS)]).encode()
+).hexdigest()[:12]
+MIN_SHARE = 0.05
+MAX_DISTINCT = 1_000_000
+MAX_TEXT_ROWS = 1_000_000
+DOMINANT_SHARE = 0.5  # a column whose cells are mostly one type is not free text
+FREE_TEXT_CHARS = 20.0  # mean length from which varied text is free text
+FREE_TEXT_VARIETY = 0.2  # distinct values per non-null cell from which text is varied
+HINT_BONUS = 0.2
+
+
+@dataclass(frozen=True)
+class TypeFinding:
+    """A type found in a column: ``share`` of non-null cells (``matched`` of them) and why."""
+
+    type: str
+    share: float
+    score: float
+    recognizer: str
+    recognizer_version: str
+    matched: int
+
+
+@dataclass(frozen=True)
+class ColumnScan:
+    name: str
+    types: list[TypeFinding]
+    grade: str
+    personal: bool
+    sensitive_personal: bool
+    free_text: bool
+    hint: str | None
+    sampled: bool = False  # distinct values or rows were sampled: shares are estimates
+
+
+@dataclass(frozen=True)
+class Span:
+    """An entity in free text: ``row`` (0-based), ``start``/``end`` (character offsets, end exclusive)."""
+
+    row: int
+    start: int
+    end: int
+    type: str
+    column: str = ""
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    columns: list[ColumnScan]
+    rows: int
+    grade: str
+    personal: bool
+    sensitive_personal: bool
+    spans: list[Span]
+    recognizers_version: str = field(default=RECOGNIZERS_VERSION)
+
+    def to_json(self, *, spans: bool = False) -> dict[str, Any]:
+        """``{"columns": [{name, types: [{type, share}], grade, personal, sensitive_personal}]}``,
+        plus ``"spans": [{row, start, end, type}]`` when ``spans``."""
+        out: dict[str, Any] = {"columns": [_column_json(c) for c in self.columns]}
+        if spans:
+            out["spans"] = [{"row": s.row, "start": s.start, "end": s.end, "type": s.type} for s in self.spans]
+        return out
+
+
+def scan_parquet(
+    path: Path,
+    *,
+    spans: bool = False,
+    min_share: float = MIN_SHARE,
+    important_rows: int = IMPORTANT_ROWS,
+    max_distinct: int = MAX_DISTINCT,
+    max_text_rows: int = MAX_TEXT_ROWS,
+) -> ScanResult:
+    """Scan the Parquet file ``path``; raises ScanError when it cannot be read."""
+    source = Source(Path(path))
+    try:
+        scanned = [s for s in source.specs if s.kind]
+        stats = dict(zip((s.name for s in scanned), source.stats(scanned), strict=True))
+        columns: list[ColumnScan] = []
+        found: list[Span] = []
+        for spec in source.specs:
+            column, column_spans = _scan_column(source, spec, stats.get(spec.name), min_share, max_distinct,
+                                                max_text_rows)  # fmt: skip
+            columns.append(column)
+            found += column_spans if spans else []
+    finally:
+        source.close()
+    sensitive = any(c.sensitive_personal for c in columns)
+    return ScanResult(
+        columns=columns,
+        rows=source.rows,
+        grade=table_grade((c.grade for c in columns), source.rows, sensitive, important_rows),
+        personal=any(c.personal for c in columns),
+        sensitive_personal=sensitive,
+        spans=found,
+    )
+
+
+def scan_table(table: pa.Table, **kw: Any) -> ScanResult:
+    """Scan an Arrow table (written to a temporary Parquet file first); ``kw`` as for scan_parquet."""
+    with tempfile.TemporaryDirectory(prefix="gongshu-scan-") as tmp:
+        path = Path(tmp) / "table.parquet"
+        pq.write_table(table, path)
+        return scan_parquet(path, **kw)
+
+
+def _scan_column(
+    source: Source, spec: ColumnSpec, stats: Stats | None, min_share: float, max_distinct: int, max_text_rows: int
+) -> tuple[ColumnScan, list[Span]]:
+    hinted = hinted_types(spec.name)
+    health = spec.kind == TEXT and is_health(spec.name)
+    hint = hinted[0] if hinted else (HEALTH if health else None)
+    if stats is None or stats.nonnull == 0:
+        return _column(spec.name, [], health, False, hint, False), []
+    every = math.ceil(stats.distinct / max_distinct) if stats.distinct > max_distinct else 1
+    distinct = source.distinct(spec, every)
+    counts = cells.recognize(distinct.values, distinct.counts, hinted).counts
+    findings = [f for c in counts if (f := _cell_finding(c, distinct.examined, min_share))]
+    if not _is_free_text(spec, stats, findings):
+        return _column(spec.name, findings, health, False, hint, every > 1), []
+    text_every = math.ceil(stats.nonnull / max_text_rows) if stats.nonnull > max_text_rows else 1
+    text_counts, raw_spans = text.find(source, spec, text_every)
+    examined = stats.nonnull if text_every == 1 else source.count(spec, text_every)
+    findings = _merge(findings, [f for c in text_counts if (f := _text_finding(c, examined, min_share))])
+    found = [Span(row, start, end, code, spec.name) for row, start, end, code in raw_spans]
+    return _column(spec.name, findings, health, True, hint, every > 1 or text_every > 1), found
+
+
+def _column(
+    name: str, findings: list[TypeFinding], health: bool, free: bool, hint: str | None, sampled: bool
+) -> ColumnScan:
+    findings = sorted(findings, key=lambda f: (-f.share, [r.code for r in RECOGNIZERS].index(f.type)))
+    grade, personal, sensitive = column_grade([f.type for f in findings] + ([HEALTH] if health else []))
+    return ColumnScan(name, findings, grade, personal, sensitive, free, hint, sampled)
+
+
+def _cell_finding(c: cells.Count, examined: int, min_share: float) -> TypeFinding | None:
+    r = BY_CODE[c.code]
+    share = c.matched / examined
+    standalone = share >= r.standalone_share and c.distinct >= r.standalone_distinct
+    if share < min_share or share == 0 or not (c.hinted or standalone):
+        return None
+    return _finding(r.code, share, c.precision, c.hinted, c.matched)
+
+
+def _text_finding(c: text.TextCount, examined: int, min_share: float) -> TypeFinding | None:
+    share = c.rows / examined if examined else 0.0
+    return _finding(c.code, share, c.precision, False, c.rows) if share >= min_share and share > 0 else None
+
+
+def _finding(code: str, share: float, precision: float, hinted: bool, matched: int) -> TypeFinding:
+    r = BY_CODE[code]
+    score = min(1.0, share * precision + (HINT_BONUS if hinted else 0.0))
+    return TypeFinding(code, share, round(score, 4), r.code, r.version, matched)
+
+
+def _merge(cell: list[TypeFinding], text_found: list[TypeFinding]) -> list[TypeFinding]:
+    """One finding per type: the one with the larger share."""
+    best: dict[str, TypeFinding] = {}
+    for f in [*cell, *text_found]:
+        if f.type not in best or f.share > best[f.type].share:
+            best[f.type] = f
+    return list(best.values())
+
+
+def _is_free_text(spec: ColumnSpec, stats: Stats, findings: list[TypeFinding]) -> bool:
+    """Text that is not mostly one type, named as free text or long and varied."""
+    if spec.kind != TEXT or any(f.share >= DOMINANT_SHARE for f in findings):
+        return False
+    varied = stats.avg_chars >= FREE_TEXT_CHARS and stats.distinct >= FREE_TEXT_VARIETY * stats.nonnull
+    return is_free_text(spec.name) or varied
+
+
+def _column_json(c: ColumnScan) -> dict[str, Any]:
+    return {
+        "name": c.name,
+        "types": [{"type": f.type, "share": round(f.share, 4)} for f in c.types],
+        "grade": c.grade,
+        "personal": c.personal,
+        "sensitive_personal": c.sensitive_personal,
+    }
+
+
+__all__ = ["RECOGNIZERS_VERSION", "ColumnScan", "ScanResult", "Span", "TypeFinding", "scan_parquet", "scan_table"]
