@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from gongshu.catalog import services as catalog
 from gongshu.demo.data import PROVIDERS, RESOURCES, DemoResource, write_resource
+from gongshu.demo.workflows import show_workflows
 from gongshu.identity import SYSTEM, Actor
 from gongshu.identity import services as identity
 from gongshu.platform import Platform
@@ -49,6 +50,7 @@ def load_demo(platform: Platform, *, scale: float = 1.0, echo: Callable[[str], o
     src.mkdir(parents=True, exist_ok=True)
     for res in RESOURCES:
         _ensure_resource(platform, res, src, scale, echo)
+    show_workflows(platform, echo)
     echo(f"\n示例市已就绪 / the demo city is ready. 演示账号 demo accounts (password 密码: {DEMO_PASSWORD}):")
     for org in demo_orgs():
         echo(f"  {org.username:<10} {org.kind:<10} {org.name}")

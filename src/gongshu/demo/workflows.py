@@ -1,0 +1,116 @@
+"""The demo city at work: an openable desensitized version, a share request read with masks, an open-data
+application, and an objection waiting for 核实 — each made once, through the real services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from gongshu.catalog import desensitization, objections, services, sharing
+from gongshu.catalog.models import Resource
+from gongshu.classify.desensitize import Plan
+from gongshu.identity import Actor
+from gongshu.identity import services as identity
+from gongshu.ledger import services as ledger
+from gongshu.platform import Platform, UnitOfWork
+
+LICENCE_PLAN = {
+    "steps": [{"column": "联系电话", "operator": "mask", "params": {"keep_first": 3, "keep_last": 2}}],
+    "drop": [],
+}
+
+
+def _actor(platform: Platform, username: str) -> Actor:
+    with platform.uow() as uow:
+        return identity.actor_for(identity.get_user(uow, username))
+
+
+def _code(platform: Platform, actor: Actor, title: str) -> str:
+    with platform.uow() as uow:
+        found, _ = services.search(uow, actor, "", limit=200)
+    return next(r.code for r in found if r.title == title)
+
+
+def _resource(uow: UnitOfWork, actor: Actor, code: str) -> Resource:
+    return services.get_resource(uow, actor, code)
+
+
+def _done(platform: Platform, action: str) -> bool:
+    with platform.uow() as uow:
+        return bool(ledger.list_events(uow.session, action=action, limit=1))
+
+
+def show_workflows(platform: Platform, echo: Callable[[str], object]) -> None:
+    if not _done(platform, "version.openable"):
+        _open_licences(platform, echo)
+    if not _done(platform, "share.approved"):
+        _share_social_insurance(platform, echo)
+    if not _done(platform, "open.approved"):
+        _apply_for_licences(platform, echo)
+    if not _done(platform, "objection.raise"):
+        _object(platform, echo)
+
+
+def _open_licences(platform: Platform, echo: Callable[[str], object]) -> None:
+    owner = _actor(platform, "xzspj")
+    code = _code(platform, owner, "营业执照信息")
+    with platform.uow(write=True) as uow:
+        plan = Plan.from_json(LICENCE_PLAN)
+        v = desensitization.desensitize(uow, owner, _resource(uow, owner, code), plan, quasi_identifiers=["发证机关"])
+    with platform.uow(write=True) as uow:
+        desensitization.mark_openable(uow, owner, _resource(uow, owner, code), v.number)
+    echo(f"营业执照信息 v{v.number}：联系电话已脱敏，k={v.k}，标记为可开放 / desensitized and marked openable")
+
+
+def _share_social_insurance(platform: Platform, echo: Callable[[str], object]) -> None:
+    owner, reader = _actor(platform, "rsj"), _actor(platform, "wjw")
+    code = _code(platform, owner, "社会保险缴费记录")
+    now = platform.clock.now()
+    with platform.uow(write=True) as uow:
+        req = sharing.request_access(
+            uow,
+            reader,
+            _resource(uow, reader, code),
+            kind="share",
+            reason="核验就诊人员参保状态，支撑医保结算",
+            fields=["姓名", "身份证号", "险种", "缴费月份"],
+            starts_at=now,
+            ends_at=now + timedelta(days=365),
+        )
+    with platform.uow(write=True) as uow:
+        sharing.decide(uow, owner, req.number, approve=True, comment="同意，身份证号以密钥哈希提供")
+    echo(f"共享申请 {req.number}：卫健委获准读取社保缴费记录（姓名掩码、身份证号哈希）/ share approved")
+
+
+def _apply_for_licences(platform: Platform, echo: Callable[[str], object]) -> None:
+    owner, dev = _actor(platform, "xzspj"), _actor(platform, "developer")
+    code = _code(platform, owner, "营业执照信息")
+    now = platform.clock.now()
+    with platform.uow(write=True) as uow:
+        req = sharing.request_access(
+            uow,
+            dev,
+            _resource(uow, dev, code),
+            kind="open",
+            reason="普惠金融场景下核验企业经营状态",
+            fields=["统一社会信用代码", "企业名称", "有效期至"],
+            starts_at=now,
+            ends_at=now + timedelta(days=180),
+        )
+    with platform.uow(write=True) as uow:
+        sharing.decide(uow, owner, req.number, approve=True, comment="同意开放所列信息项")
+    echo(f"开放申请 {req.number}：开发利用者获准下载营业执照信息 / open-data application approved")
+
+
+def _object(platform: Platform, echo: Callable[[str], object]) -> None:
+    raiser = _actor(platform, "wjw")
+    code = _code(platform, raiser, "企业登记信息")
+    with platform.uow(write=True) as uow:
+        obj = objections.raise_objection(
+            uow,
+            raiser,
+            _resource(uow, raiser, code),
+            item="登记状态",
+            text="部分已注销企业的登记状态仍为“存续”，请核实",
+        )
+    echo(f"异议 {obj.number}：待市场监管局核实 / objection raised, awaiting verification")

@@ -1,0 +1,35 @@
+"""The demo city (`make run`) loads every party and capability, and loading it again changes nothing."""
+
+from __future__ import annotations
+
+from gongshu.catalog import objections, services, sharing
+from gongshu.demo.load import load_demo
+from gongshu.identity import SYSTEM
+from gongshu.identity import services as identity
+from gongshu.ledger import services as ledger
+from gongshu.ledger.export import verify_database
+from gongshu.platform import Platform
+
+
+def test_the_demo_city_has_every_role_resource_and_workflow_and_is_safe_to_load_twice(platform: Platform) -> None:
+    lines: list[str] = []
+    load_demo(platform, scale=0.01, echo=lines.append)
+    with platform.uow() as uow:
+        kinds = {o.kind for o in identity.list_orgs(uow, SYSTEM)}
+        providers = identity.list_orgs(uow, SYSTEM, "provider")
+        found, total = services.search(uow, SYSTEM, "", limit=200)
+        conflicts = services.source_conflicts(uow, SYSTEM)
+        requests = sharing.list_requests(uow, SYSTEM, mine=False)
+        open_objections = objections.list_objections(uow, SYSTEM, open_only=True)
+        size = ledger.state_size(uow.session)
+    assert kinds == {"bureau", "provider", "operator", "developer", "consumer", "regulator"}
+    assert len(providers) >= 6 and total >= 8
+    assert any(r.title == "社会保险缴费记录" for r in found)
+    assert [c.item for c in conflicts] == ["统一社会信用代码"]
+    assert {r.kind for r, _ in requests} == {"share", "open"} and len(open_objections) == 1
+    assert any("gongshu-demo-2026" in line for line in lines)
+    load_demo(platform, scale=0.01, echo=lines.append)
+    with platform.uow() as uow:
+        assert ledger.state_size(uow.session) == size
+        report = verify_database(uow.session, algo="sha256", keys={platform.signer.key_id: platform.signer.public_b64})
+    assert report.ok
