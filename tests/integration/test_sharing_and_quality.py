@@ -117,7 +117,7 @@ def test_revocation_and_expiry_stop_reading_at_once(platform: Platform, tmp_path
 def test_a_request_with_unknown_items_or_a_past_period_changes_nothing(platform: Platform, tmp_path: Path) -> None:
     _, res = _people(platform, tmp_path)
     reader = make_user(platform, username="wjw", org="WJW")
-    with pytest.raises(Invalid, match="无此|不存在"):
+    with pytest.raises(Invalid, match="信息项不存在"):
         _ask(platform, reader, res, ["工资卡号"])
     with pytest.raises(Invalid):
         _ask(platform, reader, res, ["姓名"], days=-1)

@@ -393,7 +393,7 @@ def search(
     return list(rows), int(total)
 
 
-def _filtered(q: Select[tuple[Resource]], actor: Actor, f: Filters) -> Select[tuple[Resource]]:
+def _filtered(q: Select[Resource], actor: Actor, f: Filters) -> Select[Resource]:
     if f.provider:
         q = q.join(Organization, Organization.id == Resource.provider_id).where(Organization.code == f.provider)
     if f.domain:

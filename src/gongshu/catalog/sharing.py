@@ -8,6 +8,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -132,7 +134,7 @@ def _next_number(uow: UnitOfWork, kind: str, now: datetime) -> str:
     return f"{'GX' if kind == 'share' else 'KF'}-{now.year}-{int(n) + 1:05d}"
 
 
-BY_TYPE = {  # the usual display masks for personal items that are not sensitive
+BY_TYPE: dict[str, tuple[str, dict[str, Any]]] = {  # the usual display masks for personal items that are not sensitive
     "person_name": ("mask", {"keep_first": 1}),
     "cn_mobile": ("mask", {"keep_first": 3, "keep_last": 4}),
     "cn_landline": ("mask", {"keep_first": 4, "keep_last": 2}),
@@ -310,8 +312,8 @@ def _current(uow: UnitOfWork, res: Resource) -> ResourceVersion:
     ).scalar_one()
 
 
-def _page(path: object, fields: list[str], limit: int, offset: int) -> pa.Table:
-    pf = pq.ParquetFile(path)  # type: ignore[arg-type]
+def _page(path: Path, fields: list[str], limit: int, offset: int) -> pa.Table:
+    pf = pq.ParquetFile(path)
     rows: list[pa.RecordBatch] = []
     skipped = 0
     for batch in pf.iter_batches(batch_size=8192, columns=fields):

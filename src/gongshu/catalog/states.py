@@ -47,7 +47,7 @@ STATUS_ZH = {
 }
 
 
-def check_transition(table: dict, current: str, target: str, what: str) -> None:  # type: ignore[type-arg]
+def check_transition(table: dict, current: str, target: str, what: str) -> None:
     """Raise InvalidTransition unless ``current → target`` is in ``table``."""
     allowed = {s.value for s in table[type(next(iter(table)))(current)]}
     if target not in allowed:

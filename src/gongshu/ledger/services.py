@@ -66,9 +66,9 @@ class LedgerWriter:
                 (*(fields[k] for k in EVENT_FIELDS[:-1]), canonical_json(fields["detail"]).decode(), leaf.hex())
             )
             size += 1
-        conn.exec_driver_sql(sql.insert_event, rows)  # type: ignore[arg-type]
+        conn.exec_driver_sql(sql.insert_event, rows)
         if nodes:
-            conn.exec_driver_sql(sql.insert_node, nodes)  # type: ignore[arg-type]
+            conn.exec_driver_sql(sql.insert_node, nodes)
         root = merkle.frontier_root(frontier, self.hasher).hex()
         signature = self.signer.sign(tree_head_message(self.algo, size, ts, root))
         conn.exec_driver_sql(sql.insert_head, (size, ts, self.algo, root, self.signer.key_id, signature))
