@@ -11,9 +11,9 @@ from gongshu.catalog.ingest.database import read_database
 from gongshu.catalog.ingest.jsonl_file import read_jsonl
 from gongshu.catalog.ingest.parquet_file import read_parquet
 from gongshu.catalog.ingest.result import Column, Converted, IngestResult
-from gongshu.catalog.ingest.staging import publish, staged
 from gongshu.catalog.ingest.types import logical_type
 from gongshu.catalog.ingest.xlsx_file import read_xlsx
+from gongshu.files import publish, staged
 
 Reader = Callable[[Path, Path], Converted]
 

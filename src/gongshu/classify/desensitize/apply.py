@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from gongshu import files
 from gongshu.classify.desensitize import errors
 from gongshu.classify.desensitize.operators.keyed_hash import check_key
 from gongshu.classify.desensitize.plan import Plan
@@ -23,7 +21,6 @@ from gongshu.errors import GongshuError
 BATCH_ROWS = 64 * 1024
 ROW_GROUP_ROWS = 256 * 1024
 COMPRESSION = "zstd"
-HASH_CHUNK = 8 << 20
 REASON_CHARS = 200
 
 
@@ -100,30 +97,16 @@ def _write(source: pq.ParquetFile, transform: Transform, tmp: Path) -> int:
 
 @contextmanager
 def _staged(dest: Path) -> Iterator[Path]:
-    """A temporary path in ``dest``'s directory, removed on exit unless it was renamed to ``dest``."""
+    """``gongshu.files.staged``, with an unwritable folder reported as a desensitization error."""
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+        with files.staged(dest) as tmp:
+            yield tmp
     except OSError as e:
         raise errors.output_unwritable(str(dest), e.strerror or type(e).__name__) from e
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _publish(tmp: Path, dest: Path) -> tuple[str, int]:
-    """Hash and sync ``tmp``, then rename it to ``dest``; returns (sha256 hex, size)."""
-    digest = hashlib.sha256()
-    size = 0
-    with tmp.open("rb") as f:
-        while chunk := f.read(HASH_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-        os.fsync(f.fileno())
     try:
-        os.replace(tmp, dest)
+        return files.publish(tmp, dest)
     except OSError as e:
         raise errors.output_unwritable(str(dest), e.strerror or type(e).__name__) from e
-    return digest.hexdigest(), size

@@ -1,4 +1,4 @@
-"""Write beside the destination, then rename: a failed ingest leaves nothing behind."""
+"""Atomic files: write beside the destination, sync, then rename — a failure leaves nothing behind."""
 
 from __future__ import annotations
 
