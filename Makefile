@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: run test bench lint fix db-upgrade db-revision demo serve browser clean docs
 
@@ -35,7 +36,11 @@ browser:
 test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-bench: $(TEST_STAMP)
+$(BENCH_STAMP): pyproject.toml $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,bench]'
+	@touch $@
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
 
 lint: $(TEST_STAMP)

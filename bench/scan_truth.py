@@ -3,6 +3,7 @@ labelled cell by cell (and span by span in its free-text column) for the scan be
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,7 +74,8 @@ def build(rows: int, seed: int = 20250101) -> tuple[pa.Table, Truth]:
     notes, spans = _notes(rng, rows, who["name"], mobiles, ids, car_plates, emails, firms["address"])
     add("备注", notes, None)
     add("流水号", _wrong_check_ids(rng, rows), None)
-    add("订单号", ascii_strings(np.hstack([digits(rng.choice([10, 11, 12], rows), 2), digits(rng.integers(0, 10**9, rows), 9)])), None)  # fmt: skip
+    orders = np.hstack([digits(rng.choice([10, 11, 12], rows), 2), digits(rng.integers(0, 10**9, rows), 9)])
+    add("订单号", ascii_strings(orders), None)
     add("券码", _bank_cards(rng, rows, valid=False), None)
     add("金额", pa.array(np.round(rng.lognormal(8, 1.5, rows), 2)), None)
     add("类别", np.array(CATEGORIES)[rng.integers(0, len(CATEGORIES), rows)], None)
@@ -84,13 +86,15 @@ def build(rows: int, seed: int = 20250101) -> tuple[pa.Table, Truth]:
     return pa.table(columns), Truth(cells, spans, ("备注",))
 
 
-def _formatted(rng: np.random.Generator, values: np.ndarray, spaced: tuple[int, ...], plus86: bool = False) -> list[str]:
+def _formatted(
+    rng: np.random.Generator, values: np.ndarray, spaced: tuple[int, ...], plus86: bool = False
+) -> list[str]:
     """Most values as they are; some with spaces at ``spaced``, some in full width, some with +86."""
     out = []
     for v, r in zip(values.tolist(), rng.random(len(values)), strict=True):
         if r < 0.05:
             cuts = [0, *spaced, len(v)]
-            v = " ".join(v[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if v[a:b])
+            v = " ".join(v[a:b] for a, b in itertools.pairwise(cuts) if v[a:b])
         elif r < 0.08:
             v = v.translate(FULL_WIDTH)
         elif plus86 and r < 0.15:
@@ -108,7 +112,8 @@ def _id_numbers(rng: np.random.Generator, n: int, modern: np.ndarray) -> np.ndar
     old_area = np.array(OLD_AREAS)[rng.integers(0, len(OLD_AREAS), n)]
     renamed = resident_ids(old_area, birth, rng.integers(0, 1000, n))
     yymmdd = np.array([d.strftime("%y%m%d") for d in birth.astype(object)], dtype=STR)
-    fifteen = np.strings.add(np.strings.add(old_area.astype(STR), yymmdd), ascii_strings(digits(rng.integers(0, 1000, n), 3)))  # fmt: skip
+    seq = ascii_strings(digits(rng.integers(0, 1000, n), 3))
+    fifteen = np.strings.add(np.strings.add(old_area.astype(STR), yymmdd), seq)
     birth_1900s = birth < np.datetime64("2000-01-01")
     return np.where(kind < 0.1, renamed, np.where((kind < 0.2) & birth_1900s, fifteen, modern))
 
@@ -178,8 +183,9 @@ def _permits(rng: np.random.Generator, n: int) -> np.ndarray:
     letter = np.array(list(PLATE_LETTERS), dtype=STR)[rng.integers(0, len(PLATE_LETTERS), n)]
     eight = ascii_strings(digits(rng.integers(0, 10**8, n), 8))
     seven = ascii_strings(digits(rng.integers(0, 10**7, n), 7))
-    return np.where(kind < 0.4, np.strings.add("C", eight), np.where(kind < 0.6, np.strings.add(np.strings.add("C", letter), seven),
-                    np.where(kind < 0.8, np.strings.add("H", eight), np.strings.add("M", eight))))  # fmt: skip
+    lettered = np.strings.add(np.strings.add("C", letter), seven)
+    home_return = np.where(kind < 0.8, np.strings.add("H", eight), np.strings.add("M", eight))
+    return np.where(kind < 0.4, np.strings.add("C", eight), np.where(kind < 0.6, lettered, home_return))
 
 
 def _plates(rng: np.random.Generator, n: int) -> np.ndarray:

@@ -176,7 +176,7 @@ def _suggest(col: ColumnScan, kept: list[str]) -> tuple[str, bool, bool]:
     """The scanner's suggestion, unless the provider removed some of its tags as false positives."""
     if len(kept) == len(col.types):
         return col.grade, col.personal, col.sensitive_personal
-    return grading.column_grade(kept)
+    return grading.column_grade([*kept, *(["health"] if col.hint == "health" else [])])
 
 
 # -- provider decisions -------------------------------------------------------------------------

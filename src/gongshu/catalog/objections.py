@@ -140,12 +140,13 @@ class ObjectionView:
     resource_code: str
     resource_title: str
     overdue: bool
+    provider_id: int  # the organization that answers it
 
 
 def view_of(uow: UnitOfWork, obj: Objection) -> ObjectionView:
     res = uow.session.get(Resource, obj.resource_id)
     assert res is not None
-    return ObjectionView(obj, res.code, res.title, is_overdue(obj, uow.clock.now()))
+    return ObjectionView(obj, res.code, res.title, is_overdue(obj, uow.clock.now()), res.provider_id)
 
 
 def is_overdue(obj: Objection, now: datetime) -> bool:
@@ -167,4 +168,5 @@ def list_objections(
     if not (actor.is_system or actor.role in (Role.BUREAU, Role.REGULATOR)):
         q = q.where((Objection.org_id == actor.org_id) | (Resource.provider_id == actor.org_id))
     now = uow.clock.now()
-    return [ObjectionView(o, r.code, r.title, is_overdue(o, now)) for o, r in uow.session.execute(q).unique()]
+    rows = uow.session.execute(q).unique()
+    return [ObjectionView(o, r.code, r.title, is_overdue(o, now), r.provider_id) for o, r in rows]

@@ -17,7 +17,7 @@ from gongshu.catalog.attributes import OpenAttr
 from gongshu.catalog.errors import ResourceNotFound
 from gongshu.catalog.models import AccessRequest, Resource, ResourceVersion
 from gongshu.catalog.states import RequestStatus
-from gongshu.errors import NotAuthenticated, PermissionDenied
+from gongshu.errors import Invalid, NotAuthenticated, PermissionDenied
 from gongshu.identity import PUBLIC, Actor, event
 from gongshu.platform import UnitOfWork
 
@@ -79,6 +79,8 @@ class Download:
 
 def download(uow: UnitOfWork, actor: Actor, code: str, fmt: str) -> Download:
     """Write the open version in ``fmt`` to a temporary file (the caller streams then deletes it)."""
+    if fmt not in FORMATS:
+        raise Invalid(f"格式 {fmt!r} 无效，可选 csv、json、parquet", f"format {fmt!r} must be csv, json or parquet")
     res = services.get_resource(uow, actor, code)  # the public only ever finds open resources
     fields = _allowed_fields(uow, actor, res)
     version = find_open_version(uow, res)

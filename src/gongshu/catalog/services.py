@@ -335,6 +335,11 @@ def _owned_resource(uow: UnitOfWork, actor: Actor, code: str) -> Resource:
 # -- reading ---------------------------------------------------------------------------------
 
 
+def can_manage(actor: Actor, res: Resource) -> bool:
+    """Whether ``actor`` acts for the provider of ``res`` (publishes, grades, decides requests)."""
+    return actor.is_system or (can(actor, Permission.RESOURCE_PUBLISH) and actor.org_id == res.provider_id)
+
+
 def can_see(actor: Actor, res: Resource) -> bool:
     """Signed-in users see the whole catalog; the public sees the open catalog only."""
     return can(actor, Permission.CATALOG_READ_ALL) or res.open != OpenAttr.NONE.value

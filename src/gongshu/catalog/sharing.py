@@ -90,6 +90,17 @@ def request_access(
     return req
 
 
+def can_request(actor: Actor, res: Resource, kind: str) -> bool:
+    """Whether ``actor`` may ask for ``res`` by a request of ``kind`` (share or open)."""
+    if not actor.signed_in or actor.is_system:
+        return False
+    try:
+        _check_kind(actor, res, kind)
+    except (InvalidMetadata, PermissionDenied):
+        return False
+    return True
+
+
 def _check_kind(actor: Actor, res: Resource, kind: str) -> bool:
     if kind == "share":
         if actor.role not in GOVERNMENT:

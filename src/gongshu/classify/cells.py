@@ -11,7 +11,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gongshu.classify import normalize
-from gongshu.classify.recognizers import COMPACT, RECOGNIZERS, Recognizer
+from gongshu.classify.recognizers import BY_CODE, COMPACT, RECOGNIZERS, Recognizer
+from gongshu.classify.recognizers.base import ASCII, HAN
 
 CHECKSUM_PRECISION = 0.5  # share of a checksum type's candidates that must validate (chance: 1/10, 1/11, 1/31)
 
@@ -62,6 +63,8 @@ class _Forms:
 
     def __init__(self, values: pa.Array) -> None:
         self.plain = normalize.plain(values)
+        ascii_ = pc.fill_null(pc.string_is_ascii(self.plain), False)
+        self.ascii = np.asarray(ascii_.to_numpy(zero_copy_only=False), dtype=bool)
         self._compact: pa.Array | None = None
         self._lengths: dict[str, np.ndarray] = {}
 
@@ -71,6 +74,12 @@ class _Forms:
         if self._compact is None:
             self._compact = normalize.compact(self.plain)
         return self._compact
+
+    def in_script(self, script: str | None) -> np.ndarray:
+        """Which values a recognizer of ``script`` (ASCII, HAN or None: any) looks at."""
+        if script == ASCII:
+            return self.ascii
+        return ~self.ascii if script == HAN else np.ones(len(self.ascii), dtype=bool)
 
     def lengths(self, form: str) -> np.ndarray:
         if form not in self._lengths:
@@ -82,21 +91,25 @@ class _Forms:
 def _candidates(r: Recognizer, forms: _Forms, hint: bool) -> tuple[np.ndarray, np.ndarray]:
     """Indices of values matching ``r``'s cell pattern (or its hinted pattern), and of those that validate."""
     lengths = forms.lengths(r.form)
-    gated = np.flatnonzero((lengths >= r.lengths[0]) & (lengths <= r.lengths[1]))
+    loose_too = hint and r.hinted_cell is not None
+    in_script = forms.in_script(r.script)
+    gated = np.flatnonzero((lengths >= r.lengths[0]) & (lengths <= r.lengths[1]) & (in_script | loose_too))
     if not len(gated):
         return gated, gated
     text = forms.get(r.form).take(pa.array(gated))
-    matched = pc.match_substring_regex(text, r.cell)
-    strict = np.asarray(pc.fill_null(matched, False).to_numpy(zero_copy_only=False), dtype=bool)
-    loose = np.zeros_like(strict)
-    if hint and r.hinted_cell:
-        loose = pc.fill_null(pc.match_substring_regex(text, r.hinted_cell), False).to_numpy(zero_copy_only=False)
-        loose = np.asarray(loose, dtype=bool) & ~strict
+    strict = in_script[gated] & _matches(text, r.cell)
+    loose = _matches(text, r.hinted_cell) & ~strict if loose_too and r.hinted_cell else np.zeros_like(strict)
     ok = np.zeros(len(gated), dtype=bool)
-    ok[strict] = [r.validate(v) for v in text.filter(pa.array(strict)).to_pylist()]
+    if strict.any():
+        ok[strict] = r.validate_array(text.filter(pa.array(strict)))
     if loose.any():
         ok[loose] = [r.validate_hinted(v) for v in text.filter(pa.array(loose)).to_pylist()]
     return gated[strict | loose], gated[ok]
+
+
+def _matches(text: pa.Array, pattern: str) -> np.ndarray:
+    found = pc.fill_null(pc.match_substring_regex(text, pattern), False)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _resolve(found: dict[str, tuple[np.ndarray, int, bool]], counts: np.ndarray) -> Recognized:
@@ -109,7 +122,7 @@ def _resolve(found: dict[str, tuple[np.ndarray, int, bool]], counts: np.ndarray)
         for code in order
         if code in found
         and raw[code] > 0
-        and not (_checksum(code) and raw[code] < CHECKSUM_PRECISION * found[code][1])
+        and not (BY_CODE[code].checksum and raw[code] < CHECKSUM_PRECISION * found[code][1])
     ]
     labels = np.full(len(counts), -1, dtype=np.int64)
     out = []
@@ -119,7 +132,3 @@ def _resolve(found: dict[str, tuple[np.ndarray, int, bool]], counts: np.ndarray)
         labels[own] = order.index(code)
         out.append(Count(code, candidates, raw[code], int(counts[own].sum()), len(own), hint))
     return Recognized(out, labels)
-
-
-def _checksum(code: str) -> bool:
-    return next(r.checksum for r in RECOGNIZERS if r.code == code)

@@ -19,6 +19,7 @@ TRAILING_ZEROS = r"^([0-9]{5,})\.0+$"
 SCIENTIFIC = r"^[0-9](?:\.[0-9]{1,14})?[Ee]\+?[0-9]{1,2}$"
 FULL_WIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 HALF_WIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
+FULL_WIDTH_ALNUM = r"[\x{FF10}-\x{FF19}\x{FF21}-\x{FF3A}\x{FF41}-\x{FF5A}]"  # only cells with these need a fold
 
 
 def plain(values: pa.Array) -> pa.Array:
@@ -49,7 +50,8 @@ def compact_text(value: str) -> str:
 def fold_sql(expr: str) -> str:
     """A DuckDB expression folding full-width ASCII (０-９, Ａ-Ｚ, ＋, （ …) to half width: the part of
     NFKC that keeps every character where it is, so offsets found on the result hold for the original."""
-    return f"translate({expr}, '{FULL_WIDTH}', '{HALF_WIDTH.replace(chr(39), chr(39) * 2)}')"
+    fold = f"translate({expr}, '{FULL_WIDTH}', '{HALF_WIDTH.replace(chr(39), chr(39) * 2)}')"
+    return f"CASE WHEN regexp_matches({expr}, '{FULL_WIDTH_ALNUM}') THEN {fold} ELSE {expr} END"
 
 
 def _where(values: pa.Array, mask: pa.Array, fn: Callable[[pa.Array], pa.Array]) -> pa.Array:

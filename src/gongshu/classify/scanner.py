@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,9 +28,15 @@ from gongshu.classify.recognizers import BY_CODE, RECOGNIZERS
 from gongshu.classify.source import TEXT, ColumnSpec, Source, Stats
 
 SCANNER_VERSION = "1"
-RECOGNIZERS_VERSION = hashlib.sha256(
-    ";".join([f"scanner={SCANNER_VERSION}", *(f"{r.code}={r.version}" for r in RECOGNIZERS)]).encode()
-).hexdigest()[:12]
+
+
+def recognizers_version() -> str:
+    """A short hash of the scanner's version and each recognizer's code and version."""
+    parts = [f"scanner={SCANNER_VERSION}", *(f"{r.code}={r.version}" for r in RECOGNIZERS)]
+    return hashlib.sha256(";".join(parts).encode()).hexdigest()[:12]
+
+
+RECOGNIZERS_VERSION = recognizers_version()
 MIN_SHARE = 0.05
 MAX_DISTINCT = 1_000_000
 MAX_TEXT_ROWS = 1_000_000
@@ -100,21 +108,27 @@ def scan_parquet(
     important_rows: int = IMPORTANT_ROWS,
     max_distinct: int = MAX_DISTINCT,
     max_text_rows: int = MAX_TEXT_ROWS,
+    workers: int | None = None,
 ) -> ScanResult:
-    """Scan the Parquet file ``path``; raises ScanError when it cannot be read."""
+    """Scan the Parquet file ``path``; raises ScanError when it cannot be read.
+
+    Columns are scanned by ``workers`` threads (default: one per CPU, at most 4): DuckDB and Arrow
+    release the GIL, so one column's validation in Python overlaps another's regex work.
+    """
     source = Source(Path(path))
     try:
         scanned = [s for s in source.specs if s.kind]
         stats = dict(zip((s.name for s in scanned), source.stats(scanned), strict=True))
-        columns: list[ColumnScan] = []
-        found: list[Span] = []
-        for spec in source.specs:
-            column, column_spans = _scan_column(source, spec, stats.get(spec.name), min_share, max_distinct,
-                                                max_text_rows)  # fmt: skip
-            columns.append(column)
-            found += column_spans if spans else []
+
+        def one(spec: ColumnSpec) -> tuple[ColumnScan, list[Span]]:
+            return _scan_column(source, spec, stats.get(spec.name), min_share, max_distinct, max_text_rows)
+
+        with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1)) as pool:
+            scans = list(pool.map(one, source.specs))
     finally:
         source.close()
+    columns = [c for c, _ in scans]
+    found = [s for _, column_spans in scans for s in column_spans] if spans else []
     sensitive = any(c.sensitive_personal for c in columns)
     return ScanResult(
         columns=columns,

@@ -7,18 +7,20 @@ given (external access is off once the file is opened).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from gongshu.classify import errors
 from gongshu.classify.normalize import fold_sql
 
 ROW = "file_row_number"
-LONG_CELL = 1024  # longer cells cannot be a whole-cell identifier, address or e-mail
+LONG_CELL = 512  # bytes: longer cells cannot be a whole identifier, address (120 characters) or e-mail (254)
 TEXT_PREFIX = 4096  # characters of a free-text cell searched for spans
 TEXT = "text"
 NUMBER = "number"
@@ -48,17 +50,13 @@ class Distinct:
     examined: int  # non-null cells behind values, long cells included
 
 
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def spec(field: pa.Field) -> ColumnSpec:
-    """How ``field`` is read as text: floats that hold whole numbers lose their ``.0``."""
-    t, c = field.type, quote(field.name)
+def spec(field: pa.Field, position: int) -> ColumnSpec:
+    """How ``field`` (the column at ``position``) is read as text: floats holding whole numbers lose their ``.0``."""
+    t, c = field.type, f"c{position}"  # the view names columns by position: any name, empty or repeated, works
     if pa.types.is_dictionary(t):
         t = t.value_type
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
@@ -86,29 +84,46 @@ class Source:
             self.rows = pq.ParquetFile(path).metadata.num_rows
         except (OSError, pa.ArrowException) as e:
             raise errors.unreadable(str(path), str(e)) from e
-        self.specs = [spec(f) for f in schema]
-        self.con = duckdb.connect()
+        self.specs = [spec(f, i) for i, f in enumerate(schema)]
+        self._root = duckdb.connect()
+        self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._lock = threading.Lock()
         try:
-            self._open(path, {f.name for f in schema})
+            self._open(path, schema.names)
         except duckdb.Error as e:
-            self.con.close()
+            self._root.close()
             raise errors.unreadable(str(path), str(e).splitlines()[0]) from e
 
-    def _open(self, path: Path, names: set[str]) -> None:
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the database holding ``src`` (a connection serves one thread)."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            with self._lock:
+                cursor = self._root.cursor()
+                self._cursors.append(cursor)
+            self._local.cursor = cursor
+        return cursor
+
+    def _open(self, path: Path, names: list[str]) -> None:
         file = literal(str(path.resolve()))
+        columns = ", ".join(f"c{i}" for i in range(len(names)))
         if ROW in names:  # the file's own column hides DuckDB's: number the rows in scan order instead
-            self.con.execute("SET threads = 1")
-            view = f"SELECT row_number() OVER () - 1 AS __row, * FROM read_parquet({file})"
+            self._root.execute("SET threads = 1")
+            view = f"SELECT row_number() OVER () - 1 AS __row, * FROM read_parquet({file}) AS t({columns})"
         else:
-            view = f"SELECT {ROW} AS __row, * FROM read_parquet({file}, file_row_number = true)"
-        self.con.execute(f"CREATE VIEW src AS {view}")
-        self.con.execute(f"SET allowed_paths = [{file}]")
-        self.con.execute("SET enable_external_access = false")
-        self.con.execute("SET lock_configuration = true")
-        self.con.sql("SELECT count(*) FROM src WHERE false").fetchall()
+            view = f"SELECT {ROW} AS __row, * EXCLUDE ({ROW}) FROM read_parquet({file}, {ROW} = true) AS t({columns})"
+        self._root.execute(f"CREATE VIEW src AS {view}")
+        self._root.execute(f"SET allowed_paths = [{file}]")
+        self._root.execute("SET enable_external_access = false")
+        self._root.execute("SET lock_configuration = true")
+        self._root.sql("SELECT count(*) FROM src WHERE false").fetchall()
 
     def close(self) -> None:
-        self.con.close()
+        for cursor in self._cursors:
+            cursor.close()
+        self._root.close()
 
     def stats(self, specs: list[ColumnSpec]) -> list[Stats]:
         """Non-null count, approximate distinct count and mean length of each column, in one scan."""
@@ -145,21 +160,36 @@ class Source:
         text = fold_sql(f"substr({spec.expr}, 1, {TEXT_PREFIX})")
         union = "|".join(f"(?:{p})" for p in patterns)
         lists = " UNION ALL ".join(
-            f"SELECT __row, {k} AS k, regexp_extract_all(t, {literal(_finder(p))}, 0) AS w, "
-            f"regexp_extract_all(t, {literal(_finder(p))}, 1) AS e FROM hits"
-            for k, p in enumerate(patterns)
+            f"SELECT __row, {k} AS k, list_transform(regexp_extract_all(t, {find}, 0), lambda x: length(x)) AS w, "
+            f"regexp_extract_all(t, {find}, 1) AS e FROM hits WHERE regexp_matches(t, {literal(p)})"
+            for k, (p, find) in enumerate((p, literal(_finder(p))) for p in patterns)
         )
         sql = f"""
-            WITH cells AS (SELECT __row, {text} AS t FROM src WHERE {spec.expr} IS NOT NULL{sample}),
-            hits AS (SELECT __row, t FROM cells WHERE regexp_matches(t, {literal(union)})),
-            found AS ({lists}),
-            each AS (SELECT __row, k, unnest(w) AS w, unnest(e) AS e, unnest(range(len(w))) AS i
-                     FROM found WHERE len(w) > 0)
-            SELECT __row AS row, k, e AS match,
-                   CAST(sum(length(w)) OVER (PARTITION BY __row, k ORDER BY i) AS BIGINT) AS stop
-            FROM each
+            WITH hits AS MATERIALIZED (
+                SELECT __row, t FROM (SELECT __row, {text} AS t FROM src WHERE {spec.expr} IS NOT NULL{sample})
+                WHERE regexp_matches(t, {literal(union)}))
+            {lists}
         """
-        return self.con.sql(sql).to_arrow_table()
+        found = self.con.sql(sql).to_arrow_table()
+        return _flatten(found)
+
+
+def _flatten(found: pa.Table) -> pa.Table:
+    """One row per match: the gaps-and-match lengths of a cell add up to where each match stops."""
+    lengths = found.column("w").combine_chunks()
+    owner = pc.list_parent_indices(lengths).to_numpy()
+    flat = pc.list_flatten(lengths).to_numpy(zero_copy_only=False).astype(np.int64)
+    running = np.cumsum(flat)
+    first = np.asarray(lengths.offsets)[:-1][owner] if len(owner) else owner
+    before = np.concatenate([[0], running])[first]
+    return pa.table(
+        {
+            "row": found.column("__row").to_numpy()[owner],
+            "k": found.column("k").to_numpy()[owner],
+            "match": pc.list_flatten(found.column("e").combine_chunks()),
+            "stop": running - before,
+        }
+    )
 
 
 def _finder(pattern: str) -> str:

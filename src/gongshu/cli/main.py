@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gongshu.cli import catalog, grading, identity, ledger, quality, sharing
+from gongshu.cli import catalog, classify, grading, identity, ledger, quality, sharing
 from gongshu.cli.common import handled, platform
 
 app = typer.Typer(help="公数 gongshu — 公共数据资源开发利用平台 / public data platform", no_args_is_help=True)
@@ -15,6 +15,7 @@ app.add_typer(identity.org_app, name="org")
 app.add_typer(identity.user_app, name="user")
 app.add_typer(identity.token_app, name="token")
 app.add_typer(catalog.app, name="resource")
+app.command("scan")(classify.scan)
 app.add_typer(grading.app, name="classify")
 app.add_typer(grading.desens_app, name="desensitize")
 app.add_typer(quality.app, name="quality")

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from gongshu.web.rendering import http_error_page
-from gongshu.web.routes import admin, auth, catalog, home, ledger
+from gongshu.web.routes import admin, auth, catalog, classify, home, ledger, objections, opendata, sharing
 
 STATIC = Path(__file__).parent / "static"
 NOT_CONSOLE = ("/api/", "/static/")
@@ -22,7 +22,7 @@ __all__ = ["mount"]
 def mount(app: FastAPI) -> None:
     """Serve ``/static`` and the console pages on ``app``; 404/405 on console paths get a page too."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, home, catalog, ledger, admin):
+    for module in (auth, home, catalog, classify, objections, sharing, opendata, ledger, admin):
         app.include_router(module.router)
     previous = app.exception_handlers.get(HTTPException, http_exception_handler)
 

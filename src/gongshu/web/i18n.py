@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gongshu.catalog.attributes import CYCLE_ZH, OpenAttr, ShareAttr, UpdateCycle
+from gongshu.catalog.attributes import CYCLE_ZH, GRADE_ZH, OpenAttr, ShareAttr, UpdateCycle
+from gongshu.catalog.states import STATUS_ZH
+from gongshu.classify.desensitize import OPERATORS
 from gongshu.identity import ROLE_ZH, Role
 
 LANGS = ("zh", "en")
@@ -31,6 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.objections": ("异议处理", "Objections"),
     "nav.main": ("主导航", "Main navigation"),
     "lang.switch": ("English", "中文"),
+    "ui.colon": ("：", ": "),
     "auth.login": ("登录", "Sign in"),
     "auth.logout": ("退出", "Sign out"),
     # login
@@ -132,6 +135,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "detail.new_version": ("上传新版本", "Upload a new version"),
     "detail.back": ("返回资源目录", "Back to the catalog"),
     "detail.none": ("无", "none"),
+    "detail.kind": ("类型", "Kind"),
+    "detail.original": ("原始", "original"),
+    "detail.derived": ("脱敏自 v{n}", "desensitized from v{n}"),
     "publish.title": ("发布数据资源", "Publish a data resource"),
     "publish.lead": (
         "支持 CSV（UTF-8、GBK、GB18030）、Excel、Parquet、JSON Lines。文件在域内转为 Parquet 保存。",
@@ -239,6 +245,275 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tokens.revoke": ("撤销", "Revoke"),
     "tokens.none": ("还没有令牌", "No tokens yet"),
     "tokens.once": ("请立即复制保存，此令牌不会再次显示：", "Copy it now, it will not be shown again:"),
+    # resource tabs
+    "tab.label": ("资源详情", "Resource sections"),
+    "tab.overview": ("概览", "Overview"),
+    "tab.classification": ("分类分级", "Classification"),
+    "tab.quality": ("数据质量", "Quality"),
+    "tab.desensitization": ("脱敏与开放", "Desensitization & opening"),
+    "tab.objections": ("异议", "Objections"),
+    "done.grade": ("等级已确认", "Grade confirmed"),
+    "done.tag": ("标签已处理", "Tag decided"),
+    "done.rescan": ("重新扫描已完成", "Rescan finished"),
+    "done.accept": ("扫描变化已确认", "Scan changes accepted"),
+    "done.rules": ("质量规则已保存，当前版本已重新检查", "Rules saved; the current version was checked again"),
+    "done.derived": ("已生成脱敏版本", "Desensitized version created"),
+    "done.openable": ("已标记为可开放", "Marked openable"),
+    "done.withdrawn": ("已撤回可开放标记", "Openable mark withdrawn"),
+    "done.objection": ("异议已提交", "Objection submitted"),
+    "done.verified": ("异议已核实，请在期限内补正", "Objection accepted; correct the data before the deadline"),
+    "done.rejected": ("异议已驳回", "Objection rejected"),
+    "done.corrected": ("补正已登记，异议已关闭", "Correction recorded; the objection is closed"),
+    "done.request": ("申请已提交", "Request submitted"),
+    "done.approved": ("申请已同意", "Request approved"),
+    "done.refused": ("申请已拒绝", "Request rejected"),
+    "done.revoked": ("申请已撤销", "Request revoked"),
+    # 分类分级
+    "cls.lead": (
+        "发布和更新时，平台自动扫描每个信息项，识别个人信息和企业标识，并按 GB/T 43697-2024 建议等级；"
+        "提供单位确认或调整后生效。",
+        "Every item is scanned on publishing for personal and enterprise identifiers, and a grade is "
+        "suggested after GB/T 43697-2024; the provider's confirmation or adjustment takes effect.",
+    ),
+    "cls.resource_row": ("整个资源", "Whole resource"),
+    "cls.item": ("信息项", "Item"),
+    "cls.grade": ("生效等级", "Effective grade"),
+    "cls.suggested": ("建议", "Suggested"),
+    "cls.confirmed": ("确认", "Confirmed"),
+    "cls.pending": ("待确认", "not confirmed"),
+    "cls.flags": ("个人信息", "Personal data"),
+    "cls.personal": ("个人信息", "Personal"),
+    "cls.sensitive": ("敏感个人信息", "Sensitive personal"),
+    "cls.protected": ("受保护", "Protected"),
+    "cls.tags": ("识别标签", "Tags"),
+    "cls.no_tags": ("未识别到敏感类型", "Nothing detected"),
+    "cls.share": ("命中 {share}", "{share} of cells"),
+    "cls.score": ("置信度 {score}", "score {score}"),
+    "cls.reason": ("理由", "Reason"),
+    "cls.reason_was": ("理由：{reason}", "Reason: {reason}"),
+    "cls.changed": ("扫描有变化", "Changed by rescan"),
+    "cls.absent": ("最新扫描未再发现", "Not found by the latest scan"),
+    "cls.last_scan": (
+        "最近扫描：第 {version} 版，{time}，识别器版本 {recognizers}",
+        "Last scan: version {version}, {time}, recognizers {recognizers}",
+    ),
+    "cls.never_scanned": ("尚未扫描", "Not scanned yet"),
+    "cls.outdated": (
+        "识别器已更新，本资源的扫描结果已过时，可重新扫描",
+        "The recognizers changed since this scan; rescan the resource",
+    ),
+    "cls.rescan": ("重新扫描", "Rescan"),
+    "cls.changes": (
+        "重新扫描发现 {n} 处变化（已高亮），请核对后确认",
+        "The rescan found {n} differences (highlighted); review them, then accept",
+    ),
+    "cls.accept": ("确认变化", "Accept changes"),
+    "cls.adjust": ("确认或调整", "Confirm or adjust"),
+    "cls.confirm_grade": ("确认等级", "Confirm grade"),
+    "cls.reason_help": (
+        "与建议不同（等级或个人信息标记）时须说明理由",
+        "A reason is required when you differ from the suggestion (grade or personal flags)",
+    ),
+    "cls.keep_tag": ("确认标签", "Confirm tag"),
+    "cls.remove_tag": ("移除（误报）", "Remove (false positive)"),
+    "cls.tag_reason_help": (
+        "移除标签须说明理由；移除后该标签不再计入建议等级，重新扫描也不会恢复",
+        "Removing needs a reason; a removed tag no longer counts for the grade and stays removed on rescans",
+    ),
+    "cls.decided_by": ("{who} 处理", "decided by {who}"),
+    "cls.confirmed_by": ("{who} 确认", "confirmed by {who}"),
+    # 数据质量
+    "quality.lead": (
+        "每个版本发布时按质量规则检查完整性、唯一性、有效性、一致性和及时性；报告只含计数和比例，不含数据值。",
+        "Every version is checked for completeness, uniqueness, validity, consistency and timeliness; "
+        "reports hold counts and shares, never data values.",
+    ),
+    "quality.score": ("质量得分", "Quality score"),
+    "quality.summary": (
+        "第 {version} 版 · {passed} 项通过 · {failed} 项未通过 · {time}",
+        "Version {version} · {passed} passed · {failed} failed · {time}",
+    ),
+    "quality.none": ("还没有质量报告", "No quality report yet"),
+    "quality.rule": ("规则", "Rule"),
+    "quality.kind": ("类型", "Kind"),
+    "quality.result": ("结果", "Result"),
+    "quality.rule_score": ("得分", "Score"),
+    "quality.message": ("说明", "Details"),
+    "quality.passed": ("通过", "Passed"),
+    "quality.failed": ("未通过", "Failed"),
+    "quality.rules": ("质量规则（JSON）", "Quality rules (JSON)"),
+    "quality.defaults": (
+        "本资源尚未声明规则，正在使用平台默认规则；下方已填入当前规则，可在此基础上修改。",
+        "No rules declared yet: the platform's defaults apply. They are filled in below to start from.",
+    ),
+    "quality.rules_help": (
+        "每条规则为 kind、params、weight、name；kind 可为 completeness、uniqueness、validity、range、"
+        "consistency、timeliness。保存后立即检查当前版本。",
+        "Each rule has kind, params, weight and name; kinds are completeness, uniqueness, validity, range, "
+        "consistency and timeliness. The current version is checked on saving.",
+    ),
+    "quality.save": ("保存并重新检查", "Save and check"),
+    "quality.bad_json": ("质量规则不是有效的 JSON：{problem}", "the rules are not valid JSON: {problem}"),
+    # 脱敏与开放
+    "desens.lead": (
+        "提供单位按脱敏方案从原始版本生成派生版本，并按准标识符计算 k 匿名（及敏感属性的 l 多样性）。"
+        "k 不低于 {k_min} 且受保护信息项都已处理的派生版本，才能标记为可开放。",
+        "The provider turns the original version into a derived one by a plan; k-anonymity over the "
+        "quasi-identifiers (and l-diversity of a sensitive attribute) is measured. Only a derived version "
+        "with k of at least {k_min} and every protected item handled can be marked openable.",
+    ),
+    "desens.derived": ("脱敏版本", "Desensitized versions"),
+    "desens.none": ("还没有脱敏版本", "No desensitized versions yet"),
+    "desens.version": ("版本", "Version"),
+    "desens.from": ("源版本", "From"),
+    "desens.k": ("k 匿名", "k"),
+    "desens.l": ("l 多样性", "l"),
+    "desens.qi": ("准标识符", "Quasi-identifiers"),
+    "desens.plan": ("脱敏方案", "Plan"),
+    "desens.openable": ("可开放", "Openable"),
+    "desens.not_openable": ("未开放", "Not open"),
+    "desens.mark": ("标记可开放", "Mark openable"),
+    "desens.withdraw": ("撤回可开放", "Withdraw"),
+    "desens.below": ("低于 {k_min}", "below {k_min}"),
+    "desens.unmeasured": ("未测", "not measured"),
+    "desens.dropped": ("删除", "dropped"),
+    "desens.build": ("生成脱敏版本", "Build a desensitized version"),
+    "desens.source": ("源版本：第 {n} 版（当前版本）", "Source: version {n} (current)"),
+    "desens.help": (
+        "受保护信息项已按默认规则预填算子。泛化准标识符（如年龄分段、地址到区县）可以提高 k。参数留空即使用默认值。",
+        "Protected items come filled with the default rule. Generalizing the quasi-identifiers (age bands, "
+        "address to district) raises k. Leave parameters empty for the defaults.",
+    ),
+    "desens.operator": ("脱敏算子", "Operator"),
+    "desens.params": ("参数（JSON）", "Parameters (JSON)"),
+    "desens.sensitive": ("敏感属性", "Sensitive attribute"),
+    "desens.no_sensitive": ("不计算 l 多样性", "No l-diversity"),
+    "desens.keep": ("保留原样", "Keep as is"),
+    "desens.drop": ("删除该列", "Drop the column"),
+    "desens.submit": ("生成脱敏版本", "Create the derived version"),
+    "desens.operators": ("算子与参数说明", "Operators and their parameters"),
+    "desens.param": ("参数", "Parameter"),
+    "desens.meaning": ("含义", "Meaning"),
+    "desens.rule": ("取值", "Allowed values"),
+    "desens.default": ("默认值", "Default"),
+    "desens.required": ("必填", "required"),
+    "desens.bad_params": (
+        "信息项「{column}」的参数须为 JSON 对象（留空使用默认值）",
+        "the parameters of {column} must be a JSON object (leave empty for the defaults)",
+    ),
+    "desens.mismatch": ("脱敏方案表单不完整，请刷新页面后重试", "the plan form is incomplete; reload and retry"),
+    # 异议
+    "obj.lead": (
+        "对数据质量有疑问可以提出异议。提供单位须在 {verify} 天内核实，属实的在 {correct} 天内补正。",
+        "Anyone may object to the data's quality. The provider verifies within {verify} days and corrects "
+        "accepted objections within {correct} days.",
+    ),
+    "obj.number": ("编号", "Number"),
+    "obj.resource": ("数据资源", "Resource"),
+    "obj.item": ("信息项", "Item"),
+    "obj.whole": ("整个资源", "Whole resource"),
+    "obj.text": ("异议内容", "Objection"),
+    "obj.raised_by": ("提出人", "Raised by"),
+    "obj.raised_at": ("提出时间", "Raised"),
+    "obj.due": ("办理期限", "Due"),
+    "obj.status": ("状态", "Status"),
+    "obj.response": ("核实意见", "Response"),
+    "obj.overdue": ("已超期", "Overdue"),
+    "obj.none": ("暂无异议", "No objections"),
+    "obj.raise": ("提出异议", "Raise an objection"),
+    "obj.text_help": ("写明发现的问题，如哪些记录、哪个信息项有误", "Say what is wrong: which records or items"),
+    "obj.submit": ("提交异议", "Submit"),
+    "obj.verify": ("核实属实", "Accept"),
+    "obj.reject": ("驳回", "Reject"),
+    "obj.response_help": ("写明核实结论或驳回理由", "Give the finding or the reason for rejecting"),
+    "obj.correct": ("登记补正", "Record correction"),
+    "obj.version": ("补正后的版本号", "Corrected version"),
+    "obj.correct_help": (
+        "先上传更正后的新版本，再填写其版本号",
+        "Publish the corrected version first, then give its number",
+    ),
+    "obj.corrected_in": ("已在第 {n} 版补正", "Corrected in version {n}"),
+    "obj.new_version": ("上传新版本", "Upload a new version"),
+    "obj.title": ("异议处理", "Objections"),
+    "obj.queue_lead": (
+        "对本单位数据资源的异议须按期核实和补正，超期的排在最前；本单位提出的异议可在此跟踪。",
+        "Objections to your resources must be verified and corrected in time; overdue ones come first. "
+        "Objections your organization raised are tracked here too.",
+    ),
+    "obj.to_handle": ("待本单位处理", "For your organization to handle"),
+    "obj.all": ("全部异议", "All objections"),
+    "obj.mine": ("本单位提出的异议", "Raised by your organization"),
+    "obj.go_queue": ("前往异议处理", "Go to the objection queue"),
+    # 共享与开放申请
+    "req.title": ("共享/开放申请", "Access requests"),
+    "req.lead": (
+        "政务部门可申请有条件共享的数据资源；有条件开放的数据须申请获批后使用。提供单位审核时确定读取方看到的脱敏规则。",
+        "Departments request conditionally shared resources; conditionally open data needs an approved "
+        "application. The owner sets the desensitization rule readers get when approving.",
+    ),
+    "req.mine": ("本单位的申请", "Our requests"),
+    "req.to_review": ("待本单位审核", "To review"),
+    "req.all": ("全部申请", "All requests"),
+    "req.history": ("本单位数据的申请记录", "Requests for your data"),
+    "req.number": ("编号", "Number"),
+    "req.kind": ("类型", "Kind"),
+    "req.resource": ("数据资源", "Resource"),
+    "req.fields": ("信息项", "Items"),
+    "req.period": ("使用期限", "Period"),
+    "req.status": ("状态", "Status"),
+    "req.reason": ("申请理由", "Reason"),
+    "req.requester": ("申请人", "Requester"),
+    "req.comment": ("审核意见", "Decision"),
+    "req.none": ("暂无申请", "No requests"),
+    "req.read": ("查看数据", "Read the data"),
+    "req.download": ("下载开放数据", "Download the data"),
+    "req.new_share": ("申请共享：{title}", "Request sharing: {title}"),
+    "req.new_open": ("申请开放数据：{title}", "Apply for open data: {title}"),
+    "req.fields_help": ("只勾选业务必需的信息项（最小必要原则）", "Tick only the items you need"),
+    "req.starts": ("开始日期", "Starts"),
+    "req.ends": ("结束日期", "Ends"),
+    "req.period_help": ("含结束日期当天，最长三年", "The end date is included; at most three years"),
+    "req.reason_help": ("写明用途、业务依据和使用范围", "Say what for, on which basis and within what scope"),
+    "req.submit": ("提交申请", "Submit"),
+    "req.approve": ("同意", "Approve"),
+    "req.reject": ("拒绝", "Reject"),
+    "req.decision_help": ("拒绝时必须说明理由", "A rejection needs a reason"),
+    "req.plan": ("自定义脱敏规则（JSON，可留空）", "Custom desensitization rule (JSON, optional)"),
+    "req.default_plan": ("留空则使用默认规则：", "Left empty, the default rule applies:"),
+    "req.plan_none": ("所选信息项均无需脱敏", "none of the items needs desensitizing"),
+    "req.revoke": ("撤销", "Revoke"),
+    "req.ask_share": ("申请共享", "Request sharing"),
+    "req.ask_open": ("申请开放数据", "Apply for open data"),
+    "req.bad_date": ("日期须为 YYYY-MM-DD 格式：{value}", "dates must be YYYY-MM-DD: {value}"),
+    "req.bad_plan": ("脱敏规则不是有效的 JSON：{problem}", "the rule is not valid JSON: {problem}"),
+    "req.decided_by": ("{who} 审核", "decided by {who}"),
+    "read.title": ("查看数据：{title}", "Data: {title}"),
+    "read.lead": (
+        "数据只在平台内查看，每次查看都记入账本。受保护信息项已按提供单位的规则脱敏。",
+        "The data is read inside the platform and every read is ledgered. Protected items come "
+        "desensitized by the owner's rule.",
+    ),
+    "read.desensitized": ("已脱敏", "desensitized"),
+    "read.columns": ("已脱敏的信息项：{columns}", "Desensitized items: {columns}"),
+    "read.no_columns": ("所选信息项均未脱敏（未定级为受保护）", "No item is desensitized (none is protected)"),
+    "read.rows": ("第 {first}–{last} 行，共 {total} 行", "Rows {first}–{last} of {total}"),
+    "read.empty": ("没有数据行", "No rows"),
+    # 开放数据
+    "open.title": ("开放数据", "Open data"),
+    "open.lead": (
+        "无条件开放的数据任何人可直接下载；有条件开放的数据须登录并申请获批后下载。开放的数据均已脱敏或不含受保护信息项。",
+        "Unconditionally open data can be downloaded by anyone; conditionally open data needs sign-in and "
+        "an approved application. Open data is desensitized or holds no protected items.",
+    ),
+    "open.search_placeholder": ("输入数据名称或关键词，如：气象", "Title or keywords, e.g. 气象"),
+    "open.total": ("共 {n} 个开放数据资源", "{n} open resources"),
+    "open.none": ("没有符合条件的开放数据", "No open data matches"),
+    "open.download": ("下载", "Download"),
+    "open.not_ready": ("暂无可下载的版本", "Nothing to download yet"),
+    "open.apply": ("申请使用", "Apply"),
+    "open.apply_login": ("登录后申请", "Sign in to apply"),
+    "open.rows": ("{n} 行", "{n} rows"),
+    "open.after_approval": ("申请获批后可下载", "Downloadable once approved"),
     # errors
     "error.title": ("出错了", "Something went wrong"),
     "error.status": ("错误代码 {status}", "Error {status}"),
@@ -303,6 +578,47 @@ DOMAIN_EN = {
     "机构团体": "Institutions",
     "其他": "Other",
 }
+GRADE_EN = {
+    "general-1": "General, level 1",
+    "general-2": "General, level 2",
+    "general-3": "General, level 3",
+    "general-4": "General, level 4",
+    "important": "Important data",
+    "core": "Core data",
+}
+STATUS_EN = {
+    "raised": "Raised",
+    "verified": "Verified",
+    "corrected": "Corrected",
+    "rejected": "Rejected",
+    "submitted": "Awaiting review",
+    "approved": "Approved",
+    "revoked": "Revoked",
+}
+TAG_STATUS: dict[str, tuple[str, str]] = {
+    "suggested": ("建议", "Suggested"),
+    "confirmed": ("已确认", "Confirmed"),
+    "removed": ("已移除", "Removed"),
+}
+REQUEST_KIND: dict[str, tuple[str, str]] = {"share": ("共享", "Sharing"), "open": ("开放", "Open data")}
+# what the recognizers find, by their type code (gongshu.classify.recognizers)
+DATA_TYPES: dict[str, tuple[str, str]] = {
+    "cn_id_card": ("居民身份证号", "Resident ID number"),
+    "cn_uscc": ("统一社会信用代码", "Unified social credit code"),
+    "bank_card": ("银行卡号", "Bank card number"),
+    "cn_mobile": ("手机号码", "Mobile number"),
+    "cn_landline": ("固定电话", "Landline number"),
+    "passport": ("护照号码", "Passport number"),
+    "cn_hk_macau_permit": ("港澳通行证号码", "HK/Macau travel permit"),
+    "cn_license_plate": ("机动车号牌", "Licence plate"),
+    "email": ("电子邮箱", "Email address"),
+    "ip_address": ("IP 地址", "IP address"),
+    "gps": ("经纬度坐标", "GPS coordinates"),
+    "date_of_birth": ("出生日期", "Date of birth"),
+    "person_name": ("姓名", "Person name"),
+    "address": ("地址", "Address"),
+}
+
 ACTIONS: dict[str, tuple[str, str]] = {
     "org.create": ("新增单位", "organization created"),
     "user.create": ("新增用户", "user created"),
@@ -314,6 +630,30 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "resource.publish": ("发布数据资源", "resource published"),
     "resource.version": ("上传新版本", "new version"),
     "resource.update": ("修改目录信息", "metadata changed"),
+    "resource.rescan": ("重新扫描", "rescanned"),
+    "resource.desensitize": ("生成脱敏版本", "desensitized version"),
+    "version.openable": ("标记可开放", "marked openable"),
+    "version.withdraw_open": ("撤回可开放", "openable mark withdrawn"),
+    "grade.confirm": ("确认分级", "grade confirmed"),
+    "tag.confirm": ("确认标签", "tag confirmed"),
+    "tag.remove": ("移除标签", "tag removed"),
+    "scan.accept": ("确认扫描变化", "scan changes accepted"),
+    "quality.rules": ("设置质量规则", "quality rules set"),
+    "objection.raise": ("提出异议", "objection raised"),
+    "objection.verified": ("核实异议", "objection verified"),
+    "objection.rejected": ("驳回异议", "objection rejected"),
+    "objection.corrected": ("登记补正", "objection corrected"),
+    "share.request": ("申请共享", "sharing requested"),
+    "share.approved": ("同意共享", "sharing approved"),
+    "share.rejected": ("拒绝共享", "sharing rejected"),
+    "share.revoke": ("撤销共享", "sharing revoked"),
+    "share.read": ("查看共享数据", "shared data read"),
+    "open.request": ("申请开放数据", "open data applied for"),
+    "open.approved": ("同意开放申请", "open data approved"),
+    "open.rejected": ("拒绝开放申请", "open data rejected"),
+    "open.revoke": ("撤销开放申请", "open data revoked"),
+    "open.read": ("查看开放数据", "open data read"),
+    "open.download": ("下载开放数据", "open data downloaded"),
 }
 
 _ZH_LABELS: dict[str, Callable[[str], str]] = {
@@ -322,6 +662,12 @@ _ZH_LABELS: dict[str, Callable[[str], str]] = {
     "cycle": lambda v: CYCLE_ZH[UpdateCycle(v)],
     "role": lambda v: ROLE_ZH[Role(v)],
     "domain": lambda v: v,
+    "grade": lambda v: GRADE_ZH[v],
+    "status": lambda v: STATUS_ZH[v],
+    "tag_status": lambda v: TAG_STATUS[v][0],
+    "request_kind": lambda v: REQUEST_KIND[v][0],
+    "data_type": lambda v: DATA_TYPES[v][0],
+    "operator": lambda v: OPERATORS[v].zh.split("：")[0],
 }
 _EN_LABELS: dict[str, dict[str, str]] = {
     "share": SHARE_EN,
@@ -329,6 +675,12 @@ _EN_LABELS: dict[str, dict[str, str]] = {
     "cycle": CYCLE_EN,
     "role": ROLE_EN,
     "domain": DOMAIN_EN,
+    "grade": GRADE_EN,
+    "status": STATUS_EN,
+    "tag_status": {k: en for k, (_, en) in TAG_STATUS.items()},
+    "request_kind": {k: en for k, (_, en) in REQUEST_KIND.items()},
+    "data_type": {k: en for k, (_, en) in DATA_TYPES.items()},
+    "operator": {name: spec.en.split(":")[0].capitalize() for name, spec in OPERATORS.items()},
 }
 
 
@@ -344,7 +696,8 @@ def translate(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
 
 
 def label(kind: str, value: str, lang: str = DEFAULT_LANG) -> str:
-    """The shown label of a stored value (共享属性, 开放属性, 更新周期, 角色, 领域分类); unknown values show as is."""
+    """The shown label of a stored value (共享属性, 开放属性, 更新周期, 角色, 领域分类, 等级, 状态, 数据类型,
+    脱敏算子…); unknown values show as is."""
     try:
         return _EN_LABELS[kind][value] if lang == "en" else _ZH_LABELS[kind](value)
     except (KeyError, ValueError):

@@ -19,6 +19,9 @@ HOME = Link("/", "nav.home")
 CATALOG = Link("/catalog", "nav.catalog", "step.catalog")
 PUBLISH = Link("/catalog/new", "nav.publish", "step.publish")
 CONFLICTS = Link("/catalog/conflicts", "nav.conflicts", "step.conflicts")
+OPEN = Link("/open", "nav.open", "step.open")
+REQUESTS = Link("/requests", "nav.requests", "step.requests")
+OBJECTIONS = Link("/objections", "nav.objections", "step.objections")
 LEDGER = Link("/ledger", "nav.ledger", "step.ledger")
 ADMIN = Link("/admin", "nav.admin", "step.admin")
 
@@ -28,7 +31,10 @@ def nav_links(actor: Actor) -> list[Link]:
     wanted = [
         (HOME, True),
         (CATALOG, True),
+        (OPEN, True),
         (PUBLISH, can(actor, Permission.RESOURCE_PUBLISH)),
+        (REQUESTS, can(actor, Permission.CATALOG_READ_ALL)),
+        (OBJECTIONS, can(actor, Permission.CATALOG_READ_ALL)),
         (CONFLICTS, can(actor, Permission.CATALOG_READ_ALL)),
         (LEDGER, actor.signed_in and can(actor, Permission.LEDGER_READ)),
         (ADMIN, can(actor, Permission.ORG_MANAGE)),
@@ -40,12 +46,12 @@ def next_steps(actor: Actor) -> list[Link]:
     """The home page's "where to go next" for the actor's role (only pages that exist)."""
     if actor.role is Role.PROVIDER:
         mine = Link(f"/catalog?provider={quote(actor.org_code)}", "step.mine", "step.mine_desc")
-        return [PUBLISH, mine, CONFLICTS]
+        return [PUBLISH, mine, REQUESTS, OBJECTIONS, CONFLICTS]
     if actor.role is Role.BUREAU:
-        return [CATALOG, *([ADMIN] if can(actor, Permission.ORG_MANAGE) else []), LEDGER]
+        return [CATALOG, *([ADMIN] if can(actor, Permission.ORG_MANAGE) else []), OBJECTIONS, LEDGER]
     if actor.role is Role.REGULATOR:
-        return [LEDGER, CATALOG]
-    return [CATALOG]
+        return [LEDGER, CATALOG, OBJECTIONS]
+    return [CATALOG, OPEN, REQUESTS]
 
 
 def active_href(links: list[Link], path: str) -> str:

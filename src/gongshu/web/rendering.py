@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -23,11 +23,11 @@ from gongshu.errors import GongshuError, NotAuthenticated
 from gongshu.web.i18n import action_label
 from gongshu.web.navigation import active_href, nav_links
 from gongshu.web.session import SAFE_METHODS, Console, load_console
+from gongshu.web.views import CHINA, percent, period, plan_rows
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
-CHINA = timezone(timedelta(hours=8), "CST")  # China keeps one zone and no daylight saving
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -57,6 +57,9 @@ def thousands(value: int) -> str:
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.filters["localtime"] = localtime
 templates.env.filters["thousands"] = thousands
+templates.env.filters["percent"] = percent
+templates.env.filters["plan_rows"] = plan_rows
+templates.env.filters["period"] = period
 templates.env.globals["action_label"] = action_label
 
 

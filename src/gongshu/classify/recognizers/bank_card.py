@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 from stdnum import luhn
 
-from gongshu.classify.recognizers.base import COMPACT, byte_rows, digit_matrix, is_digits
+from gongshu.classify.recognizers.base import ASCII, COMPACT, byte_rows, digit_matrix, is_digits
 
 CODE = "bank_card"
 VERSION = "1"
@@ -37,6 +37,7 @@ for _head, _lengths in LENGTHS_BY_PREFIX.items():
 PATTERN = r"\b(?:[2-6][0-9]{14,18}|[2-6][0-9]{3}(?: [0-9]{4}){3}(?: ?[0-9]{1,3})?)\b"
 CELL = r"^[2-6][0-9]{14,18}$"
 FORM = COMPACT
+SCRIPT = ASCII
 LENGTHS = (15, 19)
 CHECKSUM = True
 HINTS = ("银行卡", "银行账号", "银行帐号", "卡号", "账号", "帐号", "开户账号", "yhkh", "yhzh", "bank_card", "bankcard",

@@ -11,6 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+ASCII = "ascii"  # a recognizer's cells are ASCII only (after NFKC)
+HAN = "han"  # a recognizer's cells hold Chinese characters
 PLAIN = "plain"  # NFKC, trimmed
 COMPACT = "compact"  # PLAIN without separators (spaces, dashes, dots, brackets, middle dots), upper case
 FORMS = (PLAIN, COMPACT)
@@ -25,7 +27,9 @@ class Recognizer:
     ``pattern`` (RE2) finds candidates in free text and is what the bare DuckDB pass runs;
     ``cell`` (RE2, anchored) matches a whole cell in its normalized ``form``; ``hinted_cell``
     is a looser cell pattern counted only when the column name hints at this type.
-    ``validate`` (never raises) decides each candidate. ``checksum`` types count only when
+    ``script`` (ASCII, HAN or None) lets a column skip the recognizer cheaply: an ASCII recognizer
+    looks only at ASCII cells, a HAN one only at the others. ``validate`` (never raises) decides
+    each candidate. ``checksum`` types count only when
     most of their candidates validate, so chance passes in random numbers do not count.
     """
 
@@ -46,6 +50,7 @@ class Recognizer:
     standalone_share: float = 0.0
     standalone_distinct: int = 1
     text: bool = True
+    script: str | None = None
 
     @classmethod
     def of(cls, module: ModuleType) -> Recognizer:
@@ -68,6 +73,7 @@ class Recognizer:
             standalone_share=getattr(module, "STANDALONE_SHARE", 0.0),
             standalone_distinct=getattr(module, "STANDALONE_DISTINCT", 1),
             text=getattr(module, "TEXT", True),
+            script=getattr(module, "SCRIPT", None),
         )
 
 
@@ -106,7 +112,8 @@ def byte_rows(values: pa.Array, width: int) -> tuple[np.ndarray, np.ndarray]:
 
 def digit_matrix(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(all ASCII digits per row, the digits' values as int64)."""
-    return ((rows >= 48) & (rows <= 57)).all(axis=1), rows.astype(np.int64) - 48
+    ok = np.asarray(((rows >= 48) & (rows <= 57)).all(axis=1), dtype=bool)
+    return ok, rows.astype(np.int64) - 48
 
 
 _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])

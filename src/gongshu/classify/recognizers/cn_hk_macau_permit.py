@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from gongshu.classify.recognizers.base import COMPACT, is_digits
+from gongshu.classify.recognizers.base import ASCII, COMPACT, is_digits
 
 CODE = "cn_hk_macau_permit"
 VERSION = "1"
@@ -12,6 +12,7 @@ _NUMBER = r"(?:C[0-9A-HJ-NP-Z][0-9]{7}|[HM][0-9]{8}(?:[0-9]{2})?)"
 PATTERN = rf"\b{_NUMBER}\b"
 CELL = rf"^{_NUMBER}$"
 FORM = COMPACT
+SCRIPT = ASCII
 LENGTHS = (9, 11)
 HINTS = ("港澳通行证", "通行证", "回乡证", "txz", "gatxz", "hk_macau", "home_return", "permit", "permit_no")
 

@@ -12,6 +12,7 @@ import pyarrow as pa
 from stdnum.cn import ric
 
 from gongshu.classify.recognizers.base import (
+    ASCII,
     COMPACT,
     are_birth_dates,
     byte_rows,
@@ -35,6 +36,7 @@ _OLD = r"[1-8][0-9]{7}" + _MMDD + r"[0-9]{3}"
 PATTERN = rf"\b(?:{_NEW}|{_OLD})\b"
 CELL = rf"^(?:{_NEW}|{_OLD})$"
 FORM = COMPACT
+SCRIPT = ASCII
 LENGTHS = (15, 18)
 CHECKSUM = True
 HINTS = ("身份证", "公民身份号码", "证件号", "sfzh", "sfzhm", "zjhm", "idcard", "id_card", "id_no", "idno", "id_number",

@@ -6,7 +6,7 @@ in a column whose name says telephone.
 
 from __future__ import annotations
 
-from gongshu.classify.recognizers.base import COMPACT, is_digits
+from gongshu.classify.recognizers.base import ASCII, COMPACT, is_digits
 
 CODE = "cn_landline"
 VERSION = "1"
@@ -15,9 +15,10 @@ PATTERN = rf"(?:\(0{_AREA}\)|\b0{_AREA})[ -]?[2-8][0-9]{{6,7}}\b"
 CELL = rf"^(?:(?:\+86|0086)0?|0){_AREA}[2-8][0-9]{{6,7}}$"
 HINTED_CELL = r"^[2-8][0-9]{6,7}$"
 FORM = COMPACT
+SCRIPT = ASCII
 LENGTHS = (7, 16)
-HINTS = ("电话", "座机", "固话", "固定电话", "办公电话", "联系方式", "lxdh", "dhhm", "gddh", "phone", "tel", "telephone",
-         "landline")  # fmt: skip
+HINTS = ("电话", "座机", "固话", "固定电话", "办公电话", "联系方式",
+         "lxdh", "dhhm", "gddh", "phone", "tel", "telephone", "landline")  # fmt: skip
 
 
 def validate(value: str) -> bool:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from gongshu.classify.recognizers.base import COMPACT
+from gongshu.classify.recognizers.base import COMPACT, HAN
 
 CODE = "cn_license_plate"
 VERSION = "1"
@@ -17,6 +17,7 @@ _TEXT_TAIL = rf"(?:[DF]{_CHAR}[0-9]{{4}}\b|[0-9]{{5}}[DF]\b|{_CHAR}{{4}}[挂学�
 PATTERN = rf"[{PROVINCES}][A-HJ-NP-Z][·• -]?{_TEXT_TAIL}"
 CELL = rf"^[{PROVINCES}][A-HJ-NP-Z]{_TAIL}$"
 FORM = COMPACT
+SCRIPT = HAN
 LENGTHS = (7, 8)
 HINTS = ("车牌", "号牌", "hphm", "cphm", "cph", "plate", "plate_no", "license_plate", "car_no", "vehicle_no")
 

@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 from stdnum.cn import uscc
 
-from gongshu.classify.recognizers.base import COMPACT, byte_rows
+from gongshu.classify.recognizers.base import ASCII, COMPACT, byte_rows
 
 CODE = "cn_uscc"
 VERSION = "1"
@@ -20,6 +20,7 @@ _CODE = rf"[1-9ANY][1-9][1-8][0-9]{{5}}{_CHAR}{{10}}"
 PATTERN = rf"\b{_CODE}\b"
 CELL = rf"^{_CODE}$"
 FORM = COMPACT
+SCRIPT = ASCII
 LENGTHS = (18, 18)
 CHECKSUM = True
 HINTS = ("统一社会信用代码", "信用代码", "社会信用代码", "tyshxydm", "shxydm", "xydm", "uscc", "credit_code",

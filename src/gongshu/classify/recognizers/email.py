@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gongshu.classify.recognizers.base import PLAIN
+from gongshu.classify.recognizers.base import ASCII, PLAIN
 
 CODE = "email"
 VERSION = "1"
@@ -10,6 +10,7 @@ _ADDRESS = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,
 PATTERN = rf"\b{_ADDRESS}\b"
 CELL = rf"^{_ADDRESS}$"
 FORM = PLAIN
+SCRIPT = ASCII
 LENGTHS = (6, 254)
 HINTS = ("邮箱", "电子邮件", "电子信箱", "邮件地址", "email", "e_mail", "mail", "yx", "dzyx")
 

@@ -3,7 +3,7 @@ longitude or latitude in a column named as one (经度, lat, lng…)."""
 
 from __future__ import annotations
 
-from gongshu.classify.recognizers.base import PLAIN, is_digits
+from gongshu.classify.recognizers.base import ASCII, PLAIN, is_digits
 
 CODE = "gps"
 VERSION = "1"
@@ -12,6 +12,7 @@ PATTERN = r"(?:-|\b)[0-9]{1,3}\.[0-9]{4,}\s*[,，]\s*-?[0-9]{1,3}\.[0-9]{4,}\b"
 CELL = rf"^[(\[]?{_NUMBER}\s*[,， ]\s*{_NUMBER}[)\]]?$"
 HINTED_CELL = r"^-?[0-9]{1,3}\.[0-9]{3,}$"
 FORM = PLAIN
+SCRIPT = ASCII
 LENGTHS = (6, 60)
 HINTS = ("经度", "纬度", "经纬度", "坐标", "定位", "位置", "gps", "lng", "lon", "lat", "longitude", "latitude",
          "coord", "coordinate", "location", "jd", "wd", "zb")  # fmt: skip
@@ -35,10 +36,8 @@ def validate(value: str) -> bool:
 
 def validate_hinted(value: str) -> bool:
     """Also a single decimal within ±180 with at least 3 decimal places, in a column named as coordinates."""
-    if validate(value):
-        return True
     number = _number(value, 3) if isinstance(value, str) else None
-    return number is not None and abs(number) <= 180
+    return abs(number) <= 180 if number is not None else validate(value)
 
 
 def _number(text: str, places: int) -> float | None:

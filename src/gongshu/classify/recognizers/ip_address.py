@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 
-from gongshu.classify.recognizers.base import PLAIN, is_digits
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from gongshu.classify.recognizers.base import ASCII, PLAIN, is_digits
 
 CODE = "ip_address"
 VERSION = "1"
@@ -14,6 +18,7 @@ _V6 = r"[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
 PATTERN = rf"\b(?:{_V4}|{_V6})\b"
 CELL = rf"^(?:{_V4}|:?{_V6}|::[0-9A-Fa-f]{{0,4}})$"
 FORM = PLAIN
+SCRIPT = ASCII
 LENGTHS = (2, 39)
 HINTS = ("ip", "ip地址", "ipdz", "ip_addr", "ip_address", "ipaddr", "client_ip", "remote_addr", "登录ip", "访问ip")
 
@@ -31,3 +36,14 @@ def validate(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def validate_array(values: pa.Array) -> np.ndarray:
+    """``validate`` of each value: a full match of the IPv4 pattern is a valid address (its octets are
+    0-255 without leading zeros by construction); the rest one by one."""
+    v4 = pc.fill_null(pc.match_substring_regex(values, f"^{_V4}$"), False).to_numpy(zero_copy_only=False)
+    out = np.asarray(v4, dtype=bool).copy()
+    rest = np.flatnonzero(~out)
+    if len(rest):
+        out[rest] = [v is not None and validate(v) for v in values.take(pa.array(rest)).to_pylist()]
+    return out

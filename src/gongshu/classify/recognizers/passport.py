@@ -3,7 +3,7 @@ diplomatic DE, service SE and PE + 7. Other countries' numbers count only in a c
 
 from __future__ import annotations
 
-from gongshu.classify.recognizers.base import COMPACT, is_digits
+from gongshu.classify.recognizers.base import ASCII, COMPACT, is_digits
 
 CODE = "passport"
 VERSION = "1"
@@ -13,6 +13,7 @@ PATTERN = rf"\b{_NUMBER}\b"
 CELL = rf"^{_NUMBER}$"
 HINTED_CELL = r"^[A-Z]{0,2}[0-9]{6,9}$"
 FORM = COMPACT
+SCRIPT = ASCII
 LENGTHS = (6, 11)
 HINTS = ("护照", "hzhm", "hz", "passport", "passport_no")
 

@@ -7,7 +7,7 @@ names only when most of its values pass and they are many and varied.
 
 from __future__ import annotations
 
-from gongshu.classify.recognizers.base import PLAIN
+from gongshu.classify.recognizers.base import HAN, PLAIN
 
 CODE = "person_name"
 VERSION = "1"
@@ -25,21 +25,24 @@ COMPOUND_SURNAMES = frozenset(
     ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕",
      "令狐", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "申屠", "钟离", "闾丘", "濮阳", "万俟")
 )  # fmt: skip
-NOT_LAST = frozenset("区县市省州镇乡村路街道巷局委办处科所院站队司厂店社部馆场校室组厅署")
+NOT_LAST = frozenset("区县市省州镇乡村庄寨屯堡营沟桥路街道巷局委办处科所院站队司厂店社部馆场校室组厅署")
 DOTS = "·•・"
 _HAN = r"\p{Han}"
 PATTERN = rf"{_HAN}{{2,4}}"
 CELL = rf"^(?:{_HAN}{{2,4}}|{_HAN}{{1,10}}[{DOTS}]{_HAN}{{1,10}})$"
 HINTED_CELL = r"^[A-Za-z][A-Za-z .'\-]{1,40}$"
 FORM = PLAIN
+SCRIPT = HAN
 LENGTHS = (2, 41)
 STANDALONE_SHARE = 0.5
 STANDALONE_DISTINCT = 20
 TEXT = False
-HINTS = ("姓名", "名字", "联系人", "法定代表人", "法人代表", "负责人", "申请人", "户主", "当事人", "患者", "xm", "xingming",
-         "name", "full_name", "fullname", "realname", "real_name", "person_name", "lxr", "fddbr", "fzr", "sqr")  # fmt: skip
-EXCLUDE = ("企业", "单位", "公司", "机构", "名称", "产品", "项目", "文件", "商品", "用户名", "company", "org", "corp",
-           "enterprise", "product", "project", "file", "item", "user", "nick", "host", "dwmc", "qymc")  # fmt: skip
+HINTS = ("姓名", "名字", "联系人", "法定代表人", "法人代表", "负责人", "申请人", "户主", "当事人", "患者",
+         "xm", "xingming", "name", "full_name", "fullname", "realname", "real_name", "person_name",
+         "lxr", "fddbr", "fzr", "sqr")  # fmt: skip
+EXCLUDE = ("企业", "单位", "公司", "机构", "名称", "产品", "项目", "文件", "商品", "用户名",
+           "company", "org", "corp", "enterprise", "product", "project", "file", "item", "user", "nick", "host",
+           "dwmc", "qymc")  # fmt: skip
 
 
 def validate(value: str) -> bool:

@@ -1,5 +1,5 @@
-"""Catalog pages: the 资源目录 with search-as-you-type, a resource's detail, publishing and new versions,
-一数一源 conflicts."""
+"""Catalog pages: the 资源目录 with search-as-you-type, a resource's detail (and the tab layout its other
+pages share), publishing and new versions, 一数一源 conflicts."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from starlette.responses import Response
 from gongshu.api.errors import status_for
 from gongshu.api.uploads import received
 from gongshu.catalog import services as catalog
+from gongshu.catalog import sharing
 from gongshu.catalog.attributes import DOMAINS, OpenAttr, ShareAttr, UpdateCycle
+from gongshu.catalog.models import Resource
 from gongshu.errors import GongshuError, Invalid
-from gongshu.identity import Permission, can, check, check_same_org
+from gongshu.identity import Actor, Permission, check, check_same_org
 from gongshu.identity.services import list_orgs
 from gongshu.web.i18n import translate
 from gongshu.web.rendering import ConsoleRoute, render
@@ -192,19 +194,82 @@ def publish(
 # -- one resource ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Tab:
+    key: str  # i18n key of the label
+    suffix: str  # appended to /catalog/{code}
+
+
+TABS = (
+    Tab("tab.overview", ""),
+    Tab("tab.classification", "/classification"),
+    Tab("tab.quality", "/quality"),
+    Tab("tab.desensitization", "/desensitization"),
+    Tab("tab.objections", "/objections"),
+)
+DONE = {
+    "grade": "done.grade",
+    "tag": "done.tag",
+    "rescan": "done.rescan",
+    "accept": "done.accept",
+    "rules": "done.rules",
+    "derived": "done.derived",
+    "openable": "done.openable",
+    "withdrawn": "done.withdrawn",
+    "objection": "done.objection",
+}
+
+
+def owns(actor: Actor, res: Resource) -> bool:
+    """Whether ``actor`` belongs to the provider of ``res`` (and may act for it)."""
+    return catalog.can_manage(actor, res)
+
+
+def tab_url(code: str, tab: str, done: str = "") -> str:
+    """The address of one of a resource's tabs, e.g. after a form on it succeeded."""
+    suffix = next(t.suffix for t in TABS if t.key == tab)
+    return f"/catalog/{quote(code)}{suffix}" + (f"?done={done}" if done else "")
+
+
+def render_resource(
+    request: Request,
+    console: Console,
+    res: Resource,
+    tab: str,
+    template: str,
+    context: dict[str, Any],
+    *,
+    done: str = "",
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    """One tab of a resource's page: its head, the tab bar, the outcome of the last form, then ``template``."""
+    actor = console.actor
+    page = {
+        "res": res,
+        "tabs": TABS,
+        "tab": tab,
+        "owner": owns(actor, res),
+        "can_ask_share": sharing.can_request(actor, res, "share"),
+        "can_ask_open": sharing.can_request(actor, res, "open"),
+        "done": DONE.get(done, ""),
+        "error": error,
+        **context,
+    }
+    return render(request, console, template, page, status)
+
+
 @router.get("/catalog/{code}")
 def detail(request: Request, console: ConsoleDep, code: str) -> Response:
     actor = console.actor
     with platform_of(request).uow() as uow:
         res = catalog.get_resource(uow, actor, code)
         context = {
-            "res": res,
             "versions": catalog.versions(uow, actor, code),
             "conflicts": catalog.conflicting_items(uow, actor, res),
             "overdue": catalog.is_overdue(res, uow.clock.now()),
-            "can_add_version": can(actor, Permission.RESOURCE_PUBLISH) and actor.org_id == res.provider_id,
         }
-        return render(request, console, "catalog/detail.html", context)
+        return render_resource(request, console, res, "tab.overview", "catalog/detail.html", context)
 
 
 def _version_page(request: Request, console: Console, code: str, error: str = "", status: int = 200) -> Response:
