@@ -24,6 +24,7 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 run: $(STAMP)
 	$(BIN)/gongshu db upgrade
 	$(BIN)/gongshu demo
+	$(BIN)/gongshu classify rescan --outdated
 	$(BIN)/gongshu serve
 
 browser:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from factories import make_resource, make_user, people_rows, write_csv
 from gongshu.catalog import classification, services
@@ -101,3 +102,15 @@ def test_a_new_version_shows_what_changed_until_the_provider_accepts(
     with platform.uow(write=True) as uow:
         assert classification.accept_changes(uow, actor, res) == 2
     assert _view(platform, res.code)[0].changes == 0
+
+
+def test_resources_scanned_with_older_recognizers_are_found_and_rescanned(platform: Platform, published) -> None:
+    actor, res = published
+    with platform.db.engine.begin() as conn:
+        conn.execute(text("UPDATE scan_record SET recognizers_version = 'old'"))
+    with platform.uow() as uow:
+        assert classification.outdated_codes(uow) == [res.code]
+    with platform.uow(write=True) as uow:
+        services.rescan(uow, actor, res.code)
+    with platform.uow() as uow:
+        assert classification.outdated_codes(uow) == []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from gongshu.catalog.attributes import GRADES, grade_rank, is_protected
 from gongshu.catalog.errors import InvalidMetadata
@@ -330,6 +330,23 @@ def view(uow: UnitOfWork, res: Resource) -> ClassificationView:
     ]
     outdated = last is not None and last.recognizers_version != RECOGNIZERS_VERSION
     return ClassificationView(grades.get(TABLE), columns, last, outdated)
+
+
+def outdated_codes(uow: UnitOfWork) -> list[str]:
+    """Resources whose latest scan used older recognizers than the platform's."""
+    latest = (
+        select(ScanRecord.resource_id, func.max(ScanRecord.id).label("last"))
+        .group_by(ScanRecord.resource_id)
+        .subquery()
+    )
+    rows = uow.session.execute(
+        select(Resource.code)
+        .join(latest, latest.c.resource_id == Resource.id)
+        .join(ScanRecord, ScanRecord.id == latest.c.last)
+        .where(ScanRecord.recognizers_version != RECOGNIZERS_VERSION)
+        .order_by(Resource.code)
+    )
+    return [code for (code,) in rows]
 
 
 def highest(grades: dict[str, Effective]) -> str:

@@ -84,11 +84,20 @@ def tag(
 
 @app.command("rescan")
 @handled
-def rescan(code: str, as_user: str | None = AS_USER) -> None:
-    """Scan the current version again with the current recognizers."""
-    with platform().uow(write=True) as uow:
-        n = services.rescan(uow, acting(as_user), code)
-    typer.echo(f"{code}: {n} 处变化待确认 / {n} changes to review")
+def rescan(
+    code: str | None = typer.Argument(None, help="a resource; omit with --outdated"),
+    outdated: bool = typer.Option(False, "--outdated", help="every resource scanned with older recognizers"),
+    as_user: str | None = AS_USER,
+) -> None:
+    """Scan the current version again with the current recognizers; differences wait for the provider."""
+    if code is None and not outdated:
+        raise typer.BadParameter("give a CODE or --outdated")
+    with platform().uow() as uow:
+        codes = [code] if code else classification.outdated_codes(uow)
+    for c in codes:
+        with platform().uow(write=True) as uow:
+            n = services.rescan(uow, acting(as_user), c)
+        typer.echo(f"{c}: {n} 处变化待确认 / {n} changes to review")
 
 
 @app.command("accept")
