@@ -72,7 +72,7 @@ def states_markdown() -> str:
     """Every workflow's state machine as a Mermaid diagram, drawn from its TRANSITIONS table."""
     from gongshu.catalog import states
 
-    machines = {
+    machines: dict[str, dict[Any, frozenset[Any]]] = {
         "异议 objection (异议 → 核实 → 补正)": states.OBJECTION_TRANSITIONS,
         "共享/开放申请 access request": states.REQUEST_TRANSITIONS,
     }
