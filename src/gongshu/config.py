@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     k_min: int = Field(default=5, description="smallest k-anonymity a derived version needs to be opened")
     objection_verify_days: int = Field(default=5, description="days a provider has to verify an objection (核实)")
     objection_correct_days: int = Field(default=15, description="days a provider has to correct verified data (补正)")
+    first_instance_days: int = Field(default=5, description="days the bureau has for first instance (初审)")
+    review_days: int = Field(default=10, description="days a provider or regulator has to review its part")
+    agreement_max_years: int = Field(default=5, description="longest period an agreement may run")
+    default_epsilon: float = Field(default=1.0, description="privacy budget ε an agreement gets unless set")
+    default_min_cell: int = Field(default=10, description="minimum cell count an agreement gets unless set")
+    max_attachment_mb: int = Field(default=10, description="largest qualification document in MiB")
     host: str = Field(default="127.0.0.1", description="address `gongshu serve` binds to")
     port: int = Field(default=8000, description="port `gongshu serve` listens on")
 

@@ -2,11 +2,16 @@
 
 from gongshu.catalog.models import InfoItem, Resource, ResourceVersion, SearchTerm
 from gongshu.db import Base
+from gongshu.grants.models import Agreement, Application, ApplicationVersion, Attachment, Review, Signature
 from gongshu.identity.models import ApiToken, ConsoleSession, LoginAttempt, Organization, User
 from gongshu.ledger.models import LedgerEvent, LedgerHead, LedgerNode, LedgerState
 
 __all__ = [
+    "Agreement",
     "ApiToken",
+    "Application",
+    "ApplicationVersion",
+    "Attachment",
     "Base",
     "ConsoleSession",
     "InfoItem",
@@ -18,6 +23,8 @@ __all__ = [
     "Organization",
     "Resource",
     "ResourceVersion",
+    "Review",
     "SearchTerm",
+    "Signature",
     "User",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gongshu.catalog import objections, services, sharing
 from gongshu.demo.load import load_demo
+from gongshu.grants import agreements, applications
 from gongshu.identity import SYSTEM
 from gongshu.identity import services as identity
 from gongshu.ledger import services as ledger
@@ -22,12 +23,17 @@ def test_the_demo_city_has_every_role_resource_and_workflow_and_is_safe_to_load_
         requests = sharing.list_requests(uow, SYSTEM, mine=False)
         open_objections = objections.list_objections(uow, SYSTEM, open_only=True)
         size = ledger.state_size(uow.session)
+        statuses = sorted(a.status for a in applications.list_applications(uow, SYSTEM))
+        in_force = [
+            a.number for a in agreements.list_agreements(uow, SYSTEM) if agreements.in_force(a, uow.clock.now())
+        ]
     assert kinds == {"bureau", "provider", "operator", "developer", "consumer", "regulator"}
     assert len(providers) >= 6 and total >= 8
     assert any(r.title == "社会保险缴费记录" for r in found)
     assert [c.item for c in conflicts] == ["统一社会信用代码"]
     assert {r.kind for r, _ in requests} == {"share", "open"} and len(open_objections) == 1
     assert any("gongshu-demo-2026" in line for line in lines)
+    assert statuses == ["agreed", "in_review"] and len(in_force) == 1
     load_demo(platform, scale=0.01, echo=lines.append)
     with platform.uow() as uow:
         assert ledger.state_size(uow.session) == size

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
-from gongshu.errors import InvalidTransition
+from gongshu import transitions
 
 
 class ObjectionStatus(StrEnum):
@@ -47,13 +49,6 @@ STATUS_ZH = {
 }
 
 
-def check_transition(table: dict, current: str, target: str, what: str) -> None:
+def check_transition(table: Mapping[Any, frozenset[Any]], current: str, target: str, what: str) -> None:
     """Raise InvalidTransition unless ``current → target`` is in ``table``."""
-    allowed = {s.value for s in table[type(next(iter(table)))(current)]}
-    if target not in allowed:
-        raise InvalidTransition(
-            f"{what} 当前为「{STATUS_ZH.get(current, current)}」，不能变为「{STATUS_ZH.get(target, target)}」",
-            f"{what} is {current}; it cannot become {target}",
-            current=current,
-            target=target,
-        )
+    transitions.check_move(table, current, target, what, STATUS_ZH)

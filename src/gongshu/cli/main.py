@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gongshu.cli import catalog, classify, grading, identity, ledger, quality, sharing
+from gongshu.cli import catalog, classify, grading, grants, identity, ledger, quality, sharing
 from gongshu.cli.common import handled, platform
 
 app = typer.Typer(help="公数 gongshu — 公共数据资源开发利用平台 / public data platform", no_args_is_help=True)
@@ -22,6 +22,10 @@ app.add_typer(quality.app, name="quality")
 app.add_typer(quality.objection_app, name="objection")
 app.add_typer(sharing.app, name="share")
 app.add_typer(sharing.open_app, name="open")
+app.command("apply")(grants.apply)
+app.add_typer(grants.review_app, name="review")
+app.add_typer(grants.agreement_app, name="agreement")
+app.command("disclosure")(grants.disclose)
 app.add_typer(ledger.app, name="ledger")
 
 

@@ -3,12 +3,14 @@ application, and an objection waiting for 核实 — each made once, through the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 
 from gongshu.catalog import desensitization, objections, services, sharing
 from gongshu.catalog.models import Resource
 from gongshu.classify.desensitize import Plan
+from gongshu.grants import agreements, applications
 from gongshu.identity import Actor
 from gongshu.identity import services as identity
 from gongshu.ledger import services as ledger
@@ -40,6 +42,12 @@ def _done(platform: Platform, action: str) -> bool:
         return bool(ledger.list_events(uow.session, action=action, limit=1))
 
 
+def _applied(platform: Platform, scenario: str) -> bool:
+    with platform.uow() as uow:
+        events = ledger.list_events(uow.session, action="application.create", limit=500)
+    return any(e.detail and json.loads(e.detail).get("scenario") == scenario for e in events)
+
+
 def show_workflows(platform: Platform, echo: Callable[[str], object]) -> None:
     if not _done(platform, "version.openable"):
         _open_licences(platform, echo)
@@ -49,6 +57,10 @@ def show_workflows(platform: Platform, echo: Callable[[str], object]) -> None:
         _apply_for_licences(platform, echo)
     if not _done(platform, "objection.raise"):
         _object(platform, echo)
+    if not _applied(platform, "小微企业普惠信贷风控"):
+        _authorize_credit_scenario(platform, echo)
+    if not _applied(platform, "城市交通拥堵治理"):
+        _traffic_application_in_review(platform, echo)
 
 
 def _open_licences(platform: Platform, echo: Callable[[str], object]) -> None:
@@ -114,3 +126,80 @@ def _object(platform: Platform, echo: Callable[[str], object]) -> None:
             text="部分已注销企业的登记状态仍为“存续”，请核实",
         )
     echo(f"异议 {obj.number}：待市场监管局核实 / objection raised, awaiting verification")
+
+
+def _scenario(
+    platform: Platform, name: str, description: str, domain: str, purpose: str, wanted: dict[str, list[str]], days: int
+) -> dict[str, object]:
+    dev = _actor(platform, "developer")
+    start = platform.clock.now().date()
+    return {
+        "scenario": name,
+        "description": description,
+        "domain": domain,
+        "purpose": purpose,
+        "resources": [{"code": _code(platform, dev, title), "items": items} for title, items in wanted.items()],
+        "start": start.isoformat(),
+        "end": (start + timedelta(days=days)).isoformat(),
+        "output_kinds": ["aggregate_table", "model"],
+        "security_measures": "在可信环境内开发，专人专岗，操作全程留痕；成果经审核后使用",
+    }
+
+
+def _pending_review(platform: Platform, username: str, number: str) -> int:
+    actor = _actor(platform, username)
+    with platform.uow() as uow:
+        return next(t.review.id for t in applications.my_reviews(uow, actor) if t.application.number == number)
+
+
+def _authorize_credit_scenario(platform: Platform, echo: Callable[[str], object]) -> None:
+    content = _scenario(
+        platform,
+        "小微企业普惠信贷风控",
+        "结合企业登记和社保缴费信息，评估小微企业经营稳定性，支持银行普惠信贷审批。",
+        "普惠金融",
+        "industry",
+        {
+            "企业登记信息": ["统一社会信用代码", "企业名称", "登记状态", "注册资本(万元)"],
+            "社会保险缴费记录": ["单位统一社会信用代码", "险种", "缴费月份", "缴费基数"],
+        },
+        365,
+    )
+    dev, bureau = _actor(platform, "developer"), _actor(platform, "bureau")
+    with platform.uow(write=True) as uow:
+        number = applications.create_draft(uow, dev, content).number
+    with platform.uow(write=True) as uow:
+        applications.submit(uow, dev, number)
+    with platform.uow(write=True) as uow:
+        applications.first_instance(uow, bureau, number, decision="approve", comment="材料齐全")
+    for provider in ("scjgj", "rsj"):
+        review = _pending_review(platform, provider, number)
+        with platform.uow(write=True) as uow:
+            applications.review_part(uow, _actor(platform, provider), review, decision="approved", comment="同意")
+    with platform.uow(write=True) as uow:
+        terms = agreements.Terms(epsilon=2.0, price_terms="按模型调用计费", fee_cap="0.05 元/次")
+        agreement = agreements.make_agreement(uow, bureau, number, terms)
+    for party in ("bureau", "operator", "developer"):
+        with platform.uow(write=True) as uow:
+            agreements.sign(uow, _actor(platform, party), agreement.number)
+    echo(f"授权协议 {agreement.number}：小微企业普惠信贷风控，三方签署生效 / agreement signed and in force")
+
+
+def _traffic_application_in_review(platform: Platform, echo: Callable[[str], object]) -> None:
+    content = _scenario(
+        platform,
+        "城市交通拥堵治理",
+        "分析公交客流与机动车保有量的时空分布，优化线路和信号配时。",
+        "交通运输",
+        "public_governance",
+        {"公交刷卡客流统计": ["日期", "线路编号", "时段", "刷卡人次"], "机动车登记信息": ["车辆类型", "初次登记日期"]},
+        730,
+    )
+    dev, bureau = _actor(platform, "developer"), _actor(platform, "bureau")
+    with platform.uow(write=True) as uow:
+        number = applications.create_draft(uow, dev, content).number
+    with platform.uow(write=True) as uow:
+        applications.submit(uow, dev, number)
+    with platform.uow(write=True) as uow:
+        applications.first_instance(uow, bureau, number, decision="approve", comment="公共治理用途，转部门审核")
+    echo(f"授权申请 {number}：城市交通拥堵治理，待交通运输局、交警支队审核 / application awaiting provider review")

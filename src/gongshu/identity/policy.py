@@ -19,6 +19,7 @@ class Permission(StrEnum):
     LEDGER_READ = "ledger.read"
     LEDGER_READ_ALL = "ledger.read_all"
     DIRECTORY_READ = "directory.read"
+    GRANTS = "grants.use"  # applications, reviews, agreements (the public reads disclosure only)
 
 
 _SIGNED_IN = frozenset(r for r in Role if r is not Role.PUBLIC)
@@ -34,6 +35,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.LEDGER_READ: _SIGNED_IN,
     Permission.LEDGER_READ_ALL: frozenset({Role.BUREAU, Role.REGULATOR, Role.OPERATOR}),
     Permission.DIRECTORY_READ: _SIGNED_IN,
+    Permission.GRANTS: _SIGNED_IN,
 }
 
 ADMIN_ONLY = frozenset({Permission.ORG_MANAGE, Permission.USER_MANAGE})

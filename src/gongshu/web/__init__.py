@@ -11,7 +11,21 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from gongshu.web.rendering import http_error_page
-from gongshu.web.routes import admin, auth, catalog, classify, home, ledger, objections, opendata, sharing
+from gongshu.web.routes import (
+    admin,
+    agreements,
+    application_form,
+    applications,
+    auth,
+    catalog,
+    classify,
+    disclosure,
+    home,
+    ledger,
+    objections,
+    opendata,
+    sharing,
+)
 
 STATIC = Path(__file__).parent / "static"
 NOT_CONSOLE = ("/api/", "/static/")
@@ -22,7 +36,10 @@ __all__ = ["mount"]
 def mount(app: FastAPI) -> None:
     """Serve ``/static`` and the console pages on ``app``; 404/405 on console paths get a page too."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, home, catalog, classify, objections, sharing, opendata, ledger, admin):
+    routers = (auth, home, catalog, classify, objections, sharing, opendata, ledger, admin)
+    # the form's /applications/new and /applications/items before /applications/{number}
+    grants = (application_form, applications, agreements, disclosure)
+    for module in (*routers, *grants):
         app.include_router(module.router)
     previous = app.exception_handlers.get(HTTPException, http_exception_handler)
 

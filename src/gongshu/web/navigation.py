@@ -24,6 +24,18 @@ REQUESTS = Link("/requests", "nav.requests", "step.requests")
 OBJECTIONS = Link("/objections", "nav.objections", "step.objections")
 LEDGER = Link("/ledger", "nav.ledger", "step.ledger")
 ADMIN = Link("/admin", "nav.admin", "step.admin")
+APPLICATIONS = Link("/applications", "nav.applications", "step.applications")
+AGREEMENTS = Link("/agreements", "nav.agreements", "step.agreements")
+DISCLOSURE = Link("/disclosure", "nav.disclosure", "step.disclosure")
+APPLY = Link("/applications/new", "step.apply", "step.apply_desc")
+FIRST_INSTANCE = Link("/applications#first-instance", "step.first_instance", "step.first_instance_desc")
+TO_REVIEW = Link("/applications#to-review", "step.to_review", "step.to_review_desc")
+TO_SIGN = Link("/agreements#to-sign", "step.to_sign", "step.to_sign_desc")
+
+# who takes part in authorized operation (授权运营): applying and reviewing, and being party to or
+# overseeing agreements
+APPLICATION_ROLES = frozenset({Role.DEVELOPER, Role.BUREAU, Role.PROVIDER, Role.REGULATOR})
+AGREEMENT_ROLES = APPLICATION_ROLES | {Role.OPERATOR}
 
 
 def nav_links(actor: Actor) -> list[Link]:
@@ -38,6 +50,9 @@ def nav_links(actor: Actor) -> list[Link]:
         (CONFLICTS, can(actor, Permission.CATALOG_READ_ALL)),
         (LEDGER, actor.signed_in and can(actor, Permission.LEDGER_READ)),
         (ADMIN, can(actor, Permission.ORG_MANAGE)),
+        (APPLICATIONS, actor.signed_in and actor.role in APPLICATION_ROLES),
+        (AGREEMENTS, actor.signed_in and actor.role in AGREEMENT_ROLES),
+        (DISCLOSURE, True),
     ]
     return [link for link, ok in wanted if ok]
 
@@ -46,12 +61,17 @@ def next_steps(actor: Actor) -> list[Link]:
     """The home page's "where to go next" for the actor's role (only pages that exist)."""
     if actor.role is Role.PROVIDER:
         mine = Link(f"/catalog?provider={quote(actor.org_code)}", "step.mine", "step.mine_desc")
-        return [PUBLISH, mine, REQUESTS, OBJECTIONS, CONFLICTS]
+        return [PUBLISH, TO_REVIEW, mine, REQUESTS, OBJECTIONS, CONFLICTS]
     if actor.role is Role.BUREAU:
-        return [CATALOG, *([ADMIN] if can(actor, Permission.ORG_MANAGE) else []), OBJECTIONS, LEDGER]
+        admin = [ADMIN] if can(actor, Permission.ORG_MANAGE) else []
+        return [FIRST_INSTANCE, AGREEMENTS, CATALOG, *admin, OBJECTIONS, LEDGER]
     if actor.role is Role.REGULATOR:
-        return [LEDGER, CATALOG, OBJECTIONS]
-    return [CATALOG, OPEN, REQUESTS]
+        return [TO_REVIEW, LEDGER, CATALOG, OBJECTIONS, DISCLOSURE]
+    if actor.role is Role.DEVELOPER:
+        return [APPLY, APPLICATIONS, CATALOG, OPEN, REQUESTS]
+    if actor.role is Role.OPERATOR:
+        return [TO_SIGN, CATALOG, OPEN, DISCLOSURE]
+    return [CATALOG, OPEN, REQUESTS, DISCLOSURE]
 
 
 def active_href(links: list[Link], path: str) -> str:

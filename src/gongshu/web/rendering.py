@@ -23,7 +23,7 @@ from gongshu.errors import GongshuError, NotAuthenticated
 from gongshu.web.i18n import action_label
 from gongshu.web.navigation import active_href, nav_links
 from gongshu.web.session import SAFE_METHODS, Console, load_console
-from gongshu.web.views import CHINA, percent, period, plan_rows
+from gongshu.web.views import CHINA, file_size, percent, period, plan_rows
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ templates.env.filters["thousands"] = thousands
 templates.env.filters["percent"] = percent
 templates.env.filters["plan_rows"] = plan_rows
 templates.env.filters["period"] = period
+templates.env.filters["file_size"] = file_size
 templates.env.globals["action_label"] = action_label
 
 

@@ -44,3 +44,12 @@ def period(starts: datetime, ends: datetime) -> str:
         return aware.astimezone(CHINA).date().isoformat()
 
     return f"{day(starts)} – {day(ends - timedelta(microseconds=1))}"
+
+
+def file_size(size: int) -> str:
+    """A byte count for people: 512 B, 1.5 KiB, 2.3 MiB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size / (1024 * 1024):.1f} MiB"

@@ -20,7 +20,7 @@ from gongshu.catalog import sharing
 from gongshu.catalog.attributes import DOMAINS, OpenAttr, ShareAttr, UpdateCycle
 from gongshu.catalog.models import Resource
 from gongshu.errors import GongshuError, Invalid
-from gongshu.identity import Actor, Permission, check, check_same_org
+from gongshu.identity import Actor, Permission, Role, check, check_same_org
 from gongshu.identity.services import list_orgs
 from gongshu.web.i18n import translate
 from gongshu.web.rendering import ConsoleRoute, render
@@ -252,6 +252,7 @@ def render_resource(
         "owner": owns(actor, res),
         "can_ask_share": sharing.can_request(actor, res, "share"),
         "can_ask_open": sharing.can_request(actor, res, "open"),
+        "can_apply": actor.role is Role.DEVELOPER,  # 授权运营: a developer applies for data per scenario
         "done": DONE.get(done, ""),
         "error": error,
         **context,
