@@ -71,8 +71,12 @@ def settings_markdown() -> str:
 def states_markdown() -> str:
     """Every workflow's state machine as a Mermaid diagram, drawn from its TRANSITIONS table."""
     from gongshu.catalog import states
+    from gongshu.grants import states as grants
 
     machines: dict[str, dict[Any, frozenset[Any]]] = {
+        "授权申请 application (一场景一申请)": grants.APPLICATION_TRANSITIONS,
+        "审核 review (一需求一审核)": grants.REVIEW_TRANSITIONS,
+        "授权协议 agreement (一场景一授权)": grants.AGREEMENT_TRANSITIONS,
         "异议 objection (异议 → 核实 → 补正)": states.OBJECTION_TRANSITIONS,
         "共享/开放申请 access request": states.REQUEST_TRANSITIONS,
     }

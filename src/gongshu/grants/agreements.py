@@ -53,6 +53,15 @@ class Terms:
     fee_cap: str = ""
 
 
+def _check_terms(t: Terms) -> None:
+    if t.epsilon is not None and not 0 < t.epsilon <= 100:
+        raise Invalid("隐私预算 ε 须大于 0 且不超过 100", "the privacy budget ε must be in (0, 100]")
+    if t.min_cell_count is not None and not 1 <= t.min_cell_count <= 10_000:
+        raise Invalid("最小单元格计数须在 1 到 10000 之间", "the minimum cell count must be 1..10000")
+    if not 0 < t.dominance_threshold <= 1 or not 1 <= t.dominance_n <= 10:
+        raise Invalid("优势规则参数无效", "the dominance rule needs n in 1..10 and a threshold in (0, 1]")
+
+
 def _check_bureau(actor: Actor) -> None:
     check(actor, Permission.GRANTS)
     if not (actor.is_system or actor.role is Role.BUREAU):
@@ -82,6 +91,7 @@ def _operator(uow: UnitOfWork, code: str | None) -> Organization:
 def make_agreement(uow: UnitOfWork, actor: Actor, number: str, terms: Terms = Terms()) -> Agreement:
     """Turn an approved application into an agreement awaiting the three signatures."""
     _check_bureau(actor)
+    _check_terms(terms)
     app = get_application(uow, actor, number)
     check_move(APPLICATION_TRANSITIONS, app.status, ApplicationStatus.AGREED.value, f"申请 {number}")
     operator = _operator(uow, terms.operator)
