@@ -10,41 +10,11 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from factories import agreement_content
 from gongshu.grants import document, signatures
 from gongshu.ledger.signing import Ed25519Signer
 
-SAMPLE: dict[str, Any] = {
-    "number": "XY-2026-00001",
-    "application": "SQ-2026-00001",
-    "application_version": 2,
-    "scenario": {
-        "name": "小微企业普惠信贷风控",
-        "description": "在可信环境中构建信用评估模型，原始数据不出域。",
-        "domain": "普惠金融",
-        "purpose": "industry",
-    },
-    "parties": {
-        "bureau": {"code": "SJJ", "name": "示例市大数据局"},
-        "operator": {"code": "SJJT", "name": "示例市数据集团有限公司"},
-        "developer": {"code": "ZHJR", "name": "示例市智慧金融科技有限公司"},
-    },
-    "resources": [
-        {
-            "code": "SCJGJ-2026-00001",
-            "title": "企业登记信息",
-            "provider": {"code": "SCJGJ", "name": "示例市市场监督管理局"},
-            "items": ["统一社会信用代码", "登记状态"],
-            "version_policy": "latest",
-        }
-    ],
-    "period": {"start": "2026-12-01", "end": "2027-11-30"},
-    "output_kinds": ["aggregate_table", "model", "api_product"],
-    "privacy": {"epsilon": 1.0, "min_cell_count": 10, "dominance": {"n": 2, "threshold": 0.9}},
-    "price": {"mode": "paid", "terms": "按调用计费，单价不高于 0.1 元/次", "fee_cap": "0.1 元/次"},
-    "obligations": ["原始数据不出域", "成果经审核后方可使用", "不得识别特定自然人"],
-    "renews": None,
-    "issued_at": "2026-11-22T09:00:00Z",
-}
+SAMPLE: dict[str, Any] = agreement_content()
 
 
 def make_content(**changes: Any) -> dict[str, Any]:
