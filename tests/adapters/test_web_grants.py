@@ -4,8 +4,6 @@ sees of it, the public disclosure, revocation and expiry, CSRF on every form."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,8 +12,8 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from factories import PASSWORD, make_resource, make_user, people_rows
-from gongshu.api.app import create_app
+from console import Login, csrf_of, text_of
+from factories import make_resource, make_user, people_rows
 from gongshu.clock import FakeClock
 from gongshu.grants import applications
 from gongshu.grants.states import LABELS
@@ -29,50 +27,10 @@ from gongshu.web.routes import applications as application_pages
 from gongshu.web.routes.application_form import ApplicationForm
 from gongshu.web.views import file_size
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 REVIEW_FORM = re.compile(r'action="/applications/[^"/]+/reviews/(\d+)"')
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 QUALIFICATION = "营业执照-机密.pdf"
 SCENARIO = "小微企业信用贷款风险评估"
-
-Login = Callable[[str], TestClient]
-
-
-@pytest.fixture
-def login(platform: Platform) -> Iterator[Login]:
-    """A signed-in browser per user (each its own cookie jar) on one app."""
-    app = create_app(platform=platform)
-    with ExitStack() as stack:
-
-        def signed_in(username: str) -> TestClient:
-            client = stack.enter_context(TestClient(app))
-            token = csrf_of(client.get("/login").text)
-            response = client.post(
-                "/login",
-                data={"username": username, "password": PASSWORD, "csrf_token": token, "next": "/"},
-                follow_redirects=False,
-            )
-            assert response.status_code == 303, response.text
-            return client
-
-        yield signed_in
-
-
-@pytest.fixture
-def anonymous(platform: Platform) -> Iterator[TestClient]:
-    with TestClient(create_app(platform=platform)) as client:
-        yield client
-
-
-def csrf_of(html: str) -> str:
-    found = CSRF.search(html)
-    assert found, "no csrf_token field on the page"
-    return found.group(1)
-
-
-def text_of(response: Any) -> str:
-    """The page without tags, white space collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))
 
 
 def post(client: TestClient, path: str, data: dict[str, Any], page: str = "/", **kw: Any) -> Any:

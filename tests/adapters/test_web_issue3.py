@@ -4,8 +4,6 @@ data portal, through FastAPI's TestClient."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,8 +13,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from factories import PASSWORD, make_resource, make_user, people_rows
-from gongshu.api.app import create_app
+from console import Login, csrf_of, text_of
+from factories import make_resource, make_user, people_rows
 from gongshu.catalog import services
 from gongshu.catalog.attributes import GRADES
 from gongshu.catalog.classification import effective_grades
@@ -32,7 +30,6 @@ from gongshu.web import i18n
 from gongshu.web.routes import admin, auth, catalog, classify, ledger, objections, opendata, sharing
 from gongshu.web.views import percent, period, plan_rows
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PEOPLE = people_rows(30)
 PHONES = [row[2] for row in PEOPLE[1:]]
 WEATHER: list[list[object]] = [["观测时间", "气温"], ["2026-11-01 08:00", "12.5"], ["2026-11-01 09:00", "13.1"]]
@@ -45,45 +42,6 @@ PLAN = {
     "出生日期": ("generalize", '{"kind": "date_to_year"}'),
     "年龄": ("generalize", '{"kind": "age_to_band"}'),
 }
-
-Login = Callable[[str], TestClient]
-
-
-@pytest.fixture
-def login(platform: Platform) -> Iterator[Login]:
-    """A signed-in browser per user (each its own cookie jar) on one app."""
-    app = create_app(platform=platform)
-    with ExitStack() as stack:
-
-        def signed_in(username: str) -> TestClient:
-            client = stack.enter_context(TestClient(app))
-            token = csrf_of(client.get("/login").text)
-            response = client.post(
-                "/login",
-                data={"username": username, "password": PASSWORD, "csrf_token": token, "next": "/"},
-                follow_redirects=False,
-            )
-            assert response.status_code == 303, response.text
-            return client
-
-        yield signed_in
-
-
-@pytest.fixture
-def anonymous(platform: Platform) -> Iterator[TestClient]:
-    with TestClient(create_app(platform=platform)) as client:
-        yield client
-
-
-def csrf_of(html: str) -> str:
-    found = CSRF.search(html)
-    assert found, "no csrf_token field on the page"
-    return found.group(1)
-
-
-def text_of(response: Any) -> str:
-    """The page without tags, white space collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))
 
 
 def people(platform: Platform, tmp: Path, **attrs: str) -> tuple[Actor, str]:
