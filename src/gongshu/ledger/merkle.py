@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 ALGORITHMS = ("sha256", "sm3")
 
@@ -26,6 +27,8 @@ class Hasher:
     def __post_init__(self) -> None:
         if self.name not in ALGORITHMS:
             raise ValueError(f"unknown hash {self.name!r}; use one of {ALGORITHMS}")
+        # hashlib's own constructor where there is one: hashlib.new costs more on every leaf and node
+        object.__setattr__(self, "_new", getattr(hashlib, self.name, None) or partial(hashlib.new, self.name))
 
     @property
     def digest_size(self) -> int:
@@ -34,11 +37,11 @@ class Hasher:
 
     def leaf(self, data: bytes) -> bytes:
         """Leaf hash: ``H(0x00 || data)``."""
-        return hashlib.new(self.name, b"\x00" + data).digest()
+        return self._new(b"\x00" + data).digest()  # type: ignore[attr-defined]
 
     def node(self, left: bytes, right: bytes) -> bytes:
         """Interior node hash: ``H(0x01 || left || right)``."""
-        return hashlib.new(self.name, b"\x01" + left + right).digest()
+        return self._new(b"\x01" + left + right).digest()  # type: ignore[attr-defined]
 
     def empty(self) -> bytes:
         """Root of the empty tree: ``H(b"")``."""
