@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from gongshu.catalog.attributes import GRADES, grade_rank, is_protected
 from gongshu.catalog.errors import InvalidMetadata
 from gongshu.catalog.models import ColumnGrade, ColumnTag, Resource, ScanRecord
+from gongshu.catalog.policy import check_manage
 from gongshu.classify import grading
 from gongshu.classify.scanner import RECOGNIZERS_VERSION, ColumnScan, ScanResult, scan_parquet
-from gongshu.identity import Actor, Permission, check, check_same_org, event
+from gongshu.identity import Actor, event
 from gongshu.platform import UnitOfWork
 
 TABLE = ""  # the ColumnGrade row of the whole resource
@@ -182,11 +183,6 @@ def _suggest(col: ColumnScan, kept: list[str]) -> tuple[str, bool, bool]:
 # -- provider decisions -------------------------------------------------------------------------
 
 
-def _owned(uow: UnitOfWork, actor: Actor, res: Resource) -> None:
-    check(actor, Permission.RESOURCE_PUBLISH)
-    check_same_org(actor, res.provider_id, f"数据资源 {res.code}")
-
-
 def confirm_grade(
     uow: UnitOfWork,
     actor: Actor,
@@ -199,7 +195,7 @@ def confirm_grade(
     reason: str = "",
 ) -> ColumnGrade:
     """The provider confirms the suggestion or overrides it; an override needs a reason."""
-    _owned(uow, actor, res)
+    check_manage(actor, res)
     if grade not in GRADES:
         raise InvalidMetadata(f"等级 {grade!r} 无效", f"grade {grade!r} is not one of {', '.join(GRADES)}")
     row = _grade_row(uow, res, column)
@@ -244,7 +240,7 @@ def decide_tag(
 ) -> ColumnTag:
     """Confirm a tag, or remove it as a false positive (with a reason); a removed tag stays removed
     on rescans and no longer counts towards the column's suggested grade."""
-    _owned(uow, actor, res)
+    check_manage(actor, res)
     tag = _tags(uow, res).get((column, type))
     if tag is None:
         raise InvalidMetadata(f"「{column}」没有 {type} 标签", f"column {column!r} has no {type} tag")
@@ -277,7 +273,7 @@ def _regrade_column(uow: UnitOfWork, res: Resource, column: str) -> None:
 
 def accept_changes(uow: UnitOfWork, actor: Actor, res: Resource) -> int:
     """The provider has reviewed what the last rescan changed; returns how many differences it cleared."""
-    _owned(uow, actor, res)
+    check_manage(actor, res)
     n = 0
     for tag in _tags(uow, res).values():
         n += int(tag.changed)

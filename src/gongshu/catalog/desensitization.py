@@ -15,15 +15,11 @@ from sqlalchemy import select
 from gongshu.catalog import classification
 from gongshu.catalog.errors import InvalidMetadata
 from gongshu.catalog.models import Resource, ResourceVersion
+from gongshu.catalog.policy import check_manage
 from gongshu.catalog.versions import next_version_number, parquet_columns
 from gongshu.classify.desensitize import Anonymity, Plan, apply_plan, k_anonymity
-from gongshu.identity import Actor, Permission, check, check_same_org, event
+from gongshu.identity import Actor, event
 from gongshu.platform import UnitOfWork
-
-
-def _owned(actor: Actor, res: Resource) -> None:
-    check(actor, Permission.RESOURCE_PUBLISH)
-    check_same_org(actor, res.provider_id, f"数据资源 {res.code}")
 
 
 def get_version(uow: UnitOfWork, res: Resource, number: int) -> ResourceVersion:
@@ -53,7 +49,7 @@ def desensitize(
     sensitive: str | None = None,
 ) -> ResourceVersion:
     """Apply ``plan`` to an original version (default: the current one) into a new derived version."""
-    _owned(actor, res)
+    check_manage(actor, res)
     src = get_version(uow, res, source_version or res.current_version)
     if src.kind != "original":
         raise InvalidMetadata("只能对原始版本脱敏", "only an original version can be desensitized")
@@ -120,7 +116,7 @@ def _anonymity(path: Path, quasi: Sequence[str], sensitive: str | None, k_min: i
 def mark_openable(uow: UnitOfWork, actor: Actor, res: Resource, number: int, openable: bool = True) -> ResourceVersion:
     """Mark a derived version 可开放 (or withdraw the mark). Refused while k is below the platform's
     minimum, when no k was measured, or when a protected column was left untouched."""
-    _owned(actor, res)
+    check_manage(actor, res)
     v = get_version(uow, res, number)
     if openable:
         _check_openable(uow, res, v)

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from gongshu.catalog.errors import InvalidMetadata
 from gongshu.catalog.models import Objection, Resource, ResourceVersion
+from gongshu.catalog.policy import check_manage
 from gongshu.catalog.states import OBJECTION_TRANSITIONS, ObjectionStatus, check_transition
 from gongshu.errors import NotFound
-from gongshu.identity import Actor, Permission, Role, check, check_same_org, event
+from gongshu.identity import Actor, Permission, Role, check, event
 from gongshu.platform import UnitOfWork
 
 
@@ -69,8 +70,7 @@ def _next_number(uow: UnitOfWork, now: datetime) -> str:
 def _owned(uow: UnitOfWork, actor: Actor, obj: Objection) -> Resource:
     res = uow.session.get(Resource, obj.resource_id)
     assert res is not None
-    check(actor, Permission.RESOURCE_PUBLISH)
-    check_same_org(actor, res.provider_id, f"异议 {obj.number} 所涉资源")
+    check_manage(actor, res, f"异议 {obj.number} 所涉资源")
     return res
 
 

@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from gongshu.catalog.attributes import UpdateCycle
 from gongshu.catalog.models import QualityReportRecord, QualityRuleSet, Resource, ResourceVersion
+from gongshu.catalog.policy import check_manage
 from gongshu.classify.normalize import compact_text, plain_text
 from gongshu.classify.quality import Context, QualityReport, Rule, check_rules, default_rules, parse_rules, run_rules
 from gongshu.classify.recognizers import COMPACT, RECOGNIZERS, Recognizer
-from gongshu.identity import Actor, Permission, check, check_same_org, event
+from gongshu.identity import Actor, event
 from gongshu.platform import UnitOfWork
 
 
@@ -81,8 +82,7 @@ def set_rules(
     uow: UnitOfWork, actor: Actor, res: Resource, data: list[dict[str, Any]], version: ResourceVersion
 ) -> QualityReport:
     """The provider declares the resource's quality rules; the current version is checked at once."""
-    check(actor, Permission.RESOURCE_PUBLISH)
-    check_same_org(actor, res.provider_id, f"数据资源 {res.code}")
+    check_manage(actor, res)
     rules = parse_rules(data)
     columns = [c["name"] for c in json.loads(version.columns)]
     others = _others(uow, rules)

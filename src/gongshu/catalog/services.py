@@ -17,9 +17,10 @@ from gongshu.catalog.attributes import DOMAINS, OpenAttr, ShareAttr, UpdateCycle
 from gongshu.catalog.errors import InvalidMetadata, ResourceNotFound
 from gongshu.catalog.ingest import IngestResult, ingest_database, ingest_file
 from gongshu.catalog.models import InfoItem, Resource, ResourceVersion, SearchTerm
+from gongshu.catalog.policy import check_manage
 from gongshu.catalog.search import index_terms, normalize, query_terms
 from gongshu.catalog.versions import next_version_number
-from gongshu.identity import Actor, Permission, Role, can, check, check_same_org, event
+from gongshu.identity import Actor, Permission, Role, can, check, event
 from gongshu.identity.models import Organization
 from gongshu.platform import UnitOfWork
 
@@ -328,16 +329,11 @@ def _next_code(uow: UnitOfWork, org: Organization, now: datetime) -> str:
 
 def _owned_resource(uow: UnitOfWork, actor: Actor, code: str) -> Resource:
     res = get_resource(uow, actor, code)
-    check_same_org(actor, res.provider_id, f"数据资源 {code}")
+    check_manage(actor, res)
     return res
 
 
 # -- reading ---------------------------------------------------------------------------------
-
-
-def can_manage(actor: Actor, res: Resource) -> bool:
-    """Whether ``actor`` acts for the provider of ``res`` (publishes, grades, decides requests)."""
-    return actor.is_system or (can(actor, Permission.RESOURCE_PUBLISH) and actor.org_id == res.provider_id)
 
 
 def can_see(actor: Actor, res: Resource) -> bool:

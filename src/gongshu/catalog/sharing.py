@@ -19,11 +19,12 @@ from gongshu.catalog import classification
 from gongshu.catalog.attributes import OpenAttr, ShareAttr
 from gongshu.catalog.errors import InvalidMetadata
 from gongshu.catalog.models import AccessRequest, Resource, ResourceVersion
+from gongshu.catalog.policy import check_manage
 from gongshu.catalog.states import REQUEST_TRANSITIONS, RequestStatus, check_transition
 from gongshu.classify.desensitize import Plan, Step
 from gongshu.classify.desensitize.transform import Transform
 from gongshu.errors import NotFound, PermissionDenied
-from gongshu.identity import Actor, Permission, Role, check, check_same_org, event
+from gongshu.identity import Actor, Permission, Role, check, event
 from gongshu.platform import UnitOfWork
 
 GOVERNMENT = frozenset({Role.BUREAU, Role.PROVIDER, Role.REGULATOR})
@@ -203,8 +204,7 @@ def decide(
 ) -> AccessRequest:
     """The owning provider approves (with the readers' desensitization rule) or rejects with a reason."""
     req, res = get_request(uow, actor, number)
-    check(actor, Permission.RESOURCE_PUBLISH)
-    check_same_org(actor, res.provider_id, f"申请 {number} 所涉资源")
+    check_manage(actor, res, f"申请 {number} 所涉资源")
     target = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     check_transition(REQUEST_TRANSITIONS, req.status, target.value, f"申请 {number}")
     if not approve and not comment.strip():

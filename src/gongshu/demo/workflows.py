@@ -74,44 +74,66 @@ def _open_licences(platform: Platform, echo: Callable[[str], object]) -> None:
     echo(f"营业执照信息 v{v.number}：联系电话已脱敏，k={v.k}，标记为可开放 / desensitized and marked openable")
 
 
-def _share_social_insurance(platform: Platform, echo: Callable[[str], object]) -> None:
-    owner, reader = _actor(platform, "rsj"), _actor(platform, "wjw")
-    code = _code(platform, owner, "社会保险缴费记录")
+def _request_approved(
+    platform: Platform,
+    *,
+    owner: str,
+    requester: str,
+    title: str,
+    kind: str,
+    reason: str,
+    fields: list[str],
+    days: int,
+    comment: str,
+) -> str:
+    """One access request made by ``requester`` and approved by ``owner``; returns its number."""
+    owner_actor, asker = _actor(platform, owner), _actor(platform, requester)
+    code = _code(platform, owner_actor, title)
     now = platform.clock.now()
     with platform.uow(write=True) as uow:
         req = sharing.request_access(
             uow,
-            reader,
-            _resource(uow, reader, code),
-            kind="share",
-            reason="核验就诊人员参保状态，支撑医保结算",
-            fields=["姓名", "身份证号", "险种", "缴费月份"],
+            asker,
+            _resource(uow, asker, code),
+            kind=kind,
+            reason=reason,
+            fields=fields,
             starts_at=now,
-            ends_at=now + timedelta(days=365),
+            ends_at=now + timedelta(days=days),
         )
     with platform.uow(write=True) as uow:
-        sharing.decide(uow, owner, req.number, approve=True, comment="同意，身份证号以密钥哈希提供")
-    echo(f"共享申请 {req.number}：卫健委获准读取社保缴费记录（姓名掩码、身份证号哈希）/ share approved")
+        sharing.decide(uow, owner_actor, req.number, approve=True, comment=comment)
+    return req.number
+
+
+def _share_social_insurance(platform: Platform, echo: Callable[[str], object]) -> None:
+    number = _request_approved(
+        platform,
+        owner="rsj",
+        requester="wjw",
+        title="社会保险缴费记录",
+        kind="share",
+        reason="核验就诊人员参保状态，支撑医保结算",
+        fields=["姓名", "身份证号", "险种", "缴费月份"],
+        days=365,
+        comment="同意，身份证号以密钥哈希提供",
+    )
+    echo(f"共享申请 {number}：卫健委获准读取社保缴费记录（姓名掩码、身份证号哈希）/ share approved")
 
 
 def _apply_for_licences(platform: Platform, echo: Callable[[str], object]) -> None:
-    owner, dev = _actor(platform, "xzspj"), _actor(platform, "developer")
-    code = _code(platform, owner, "营业执照信息")
-    now = platform.clock.now()
-    with platform.uow(write=True) as uow:
-        req = sharing.request_access(
-            uow,
-            dev,
-            _resource(uow, dev, code),
-            kind="open",
-            reason="普惠金融场景下核验企业经营状态",
-            fields=["统一社会信用代码", "企业名称", "有效期至"],
-            starts_at=now,
-            ends_at=now + timedelta(days=180),
-        )
-    with platform.uow(write=True) as uow:
-        sharing.decide(uow, owner, req.number, approve=True, comment="同意开放所列信息项")
-    echo(f"开放申请 {req.number}：开发利用者获准下载营业执照信息 / open-data application approved")
+    number = _request_approved(
+        platform,
+        owner="xzspj",
+        requester="developer",
+        title="营业执照信息",
+        kind="open",
+        reason="普惠金融场景下核验企业经营状态",
+        fields=["统一社会信用代码", "企业名称", "有效期至"],
+        days=180,
+        comment="同意开放所列信息项",
+    )
+    echo(f"开放申请 {number}：开发利用者获准下载营业执照信息 / open-data application approved")
 
 
 def _object(platform: Platform, echo: Callable[[str], object]) -> None:

@@ -15,8 +15,8 @@ from starlette.responses import Response
 
 from gongshu.api.errors import status_for
 from gongshu.api.uploads import received
+from gongshu.catalog import policy, sharing
 from gongshu.catalog import services as catalog
-from gongshu.catalog import sharing
 from gongshu.catalog.attributes import DOMAINS, OpenAttr, ShareAttr, UpdateCycle
 from gongshu.catalog.models import Resource
 from gongshu.errors import GongshuError, Invalid
@@ -222,7 +222,7 @@ DONE = {
 
 def owns(actor: Actor, res: Resource) -> bool:
     """Whether ``actor`` belongs to the provider of ``res`` (and may act for it)."""
-    return catalog.can_manage(actor, res)
+    return policy.can_manage(actor, res)
 
 
 def tab_url(code: str, tab: str, done: str = "") -> str:
