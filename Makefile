@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test bench lint fix db-upgrade db-revision demo serve browser clean docs
+.PHONY: run test bench lint fix db-upgrade db-revision demo serve browser sandbox-deps clean docs
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "需要 Python 3.11 / Python 3.11 is required ($(PY) not found)"; exit 1; }
@@ -18,10 +18,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(TEST_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,spark]'
 	@touch $@
 
-run: $(STAMP)
+run: $(STAMP) sandbox-deps
 	$(BIN)/gongshu db upgrade
 	$(BIN)/gongshu demo
 	$(BIN)/gongshu classify rescan --outdated
@@ -34,7 +34,18 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-test: $(TEST_STAMP) browser
+# bubblewrap isolates Python jobs (run and test); a Java runtime runs Apache Spark (tests, Spark resources)
+sandbox-deps:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  echo "installing Debian bubblewrap for the Python job sandbox"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq bubblewrap >/dev/null; }
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing a Java runtime for Apache Spark"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
+
+test: $(TEST_STAMP) browser sandbox-deps
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 $(BENCH_STAMP): pyproject.toml $(TEST_STAMP)
@@ -42,6 +53,7 @@ $(BENCH_STAMP): pyproject.toml $(TEST_STAMP)
 	@touch $@
 
 bench: $(BENCH_STAMP)
+	-$(MAKE) --no-print-directory -f bench/peers/peers.mk peers
 	$(BIN)/python -m bench.run
 
 lint: $(TEST_STAMP)

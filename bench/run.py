@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from bench.common import Result
 
-BENCHMARKS = ("ingest_csv", "ingest_memory", "ledger_append", "ledger_proofs", "scan")
+BENCHMARKS = ("ingest_csv", "ingest_memory", "ledger_append", "ledger_proofs", "scan", "sandbox_query", "sandbox_peers")
 COLUMNS = ("benchmark", "contender", "value", "unit", "baseline", "ratio", "target", "verdict")
 RIGHT = {"value", "ratio"}
 

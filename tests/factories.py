@@ -163,7 +163,7 @@ AGREEMENT: dict[str, Any] = {
     ],
     "period": {"start": "2026-12-01", "end": "2027-11-30"},
     "output_kinds": ["aggregate_table", "model", "api_product"],
-    "privacy": {"epsilon": 1.0, "min_cell_count": 10, "dominance": {"n": 2, "threshold": 0.9}},
+    "privacy": {"epsilon": 1.0, "min_cell_count": 10, "dominance": {"n": 2, "threshold": 0.9}, "dp": "optional"},
     "price": {"mode": "paid", "terms": "按调用计费，单价不高于 0.1 元/次", "fee_cap": "0.1 元/次"},
     "obligations": ["原始数据不出域", "成果经审核后方可使用", "不得识别特定自然人"],
     "renews": None,

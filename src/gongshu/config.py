@@ -32,6 +32,26 @@ class Settings(BaseSettings):
     default_epsilon: float = Field(default=1.0, description="privacy budget ε an agreement gets unless set")
     default_min_cell: int = Field(default=10, description="minimum cell count an agreement gets unless set")
     max_attachment_mb: int = Field(default=10, description="largest qualification document in MiB")
+    query_epsilon: float = Field(default=0.1, description="ε a DP query spends unless the job asks for another")
+    reviewers_required: int = Field(default=2, description="independent approvals a job output needs (一模型一审定)")
+    job_workers: int = Field(default=1, description="in-process job workers `gongshu serve` starts (0: none)")
+    job_lease_seconds: int = Field(default=60, description="how long a worker's claim on a job lasts unrenewed")
+    sql_seconds: float = Field(default=60.0, description="time limit of one SQL job")
+    sql_memory_mb: int = Field(default=2048, description="memory limit of one SQL job in MiB")
+    sql_threads: int = Field(default=2, description="threads one SQL job may use")
+    max_output_rows: int = Field(default=10_000, description="most rows a job output may have")
+    differencing_window: int = Field(default=50, description="earlier queries each query is compared with")
+    py_cpu_seconds: int = Field(default=300, description="CPU time limit of one Python job")
+    py_memory_mb: int = Field(default=2048, description="memory limit of one Python job in MiB")
+    py_wall_seconds: int = Field(default=600, description="wall-clock limit of one Python job")
+    py_processes: int = Field(default=64, description="processes one Python job may start")
+    py_file_mb: int = Field(default=256, description="largest file a Python job may write, in MiB")
+    max_output_mb: int = Field(default=100, description="largest job output file in MiB")
+    sample_rows: int = Field(default=1000, description="rows of a synthetic sample")
+    spark_master: str = Field(default="local[2]", description="Spark master for resources run on Spark")
+    spark_resources: list[str] = Field(
+        default_factory=list, description="resource codes whose jobs run on Apache Spark instead of DuckDB"
+    )
     host: str = Field(default="127.0.0.1", description="address `gongshu serve` binds to")
     port: int = Field(default=8000, description="port `gongshu serve` listens on")
 
@@ -51,7 +71,11 @@ class Settings(BaseSettings):
     def tmp_dir(self) -> Path:
         return self.home / "tmp"
 
+    @property
+    def jobs_dir(self) -> Path:
+        return self.home / "jobs"
+
     def ensure_dirs(self) -> None:
-        for d in (self.home, self.data_dir, self.key_dir, self.tmp_dir):
+        for d in (self.home, self.data_dir, self.key_dir, self.tmp_dir, self.jobs_dir):
             d.mkdir(parents=True, exist_ok=True)
         self.key_dir.chmod(0o700)

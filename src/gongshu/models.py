@@ -5,6 +5,7 @@ from gongshu.db import Base
 from gongshu.grants.models import Agreement, Application, ApplicationVersion, Attachment, Review, Signature
 from gongshu.identity.models import ApiToken, ConsoleSession, LoginAttempt, Organization, User
 from gongshu.ledger.models import LedgerEvent, LedgerHead, LedgerNode, LedgerState
+from gongshu.sandbox.models import Job, JobOutput, JobReview, PrivacyBudget, QueryRecord
 
 __all__ = [
     "Agreement",
@@ -15,12 +16,17 @@ __all__ = [
     "Base",
     "ConsoleSession",
     "InfoItem",
+    "Job",
+    "JobOutput",
+    "JobReview",
     "LedgerEvent",
     "LedgerHead",
     "LedgerNode",
     "LedgerState",
     "LoginAttempt",
     "Organization",
+    "PrivacyBudget",
+    "QueryRecord",
     "Resource",
     "ResourceVersion",
     "Review",

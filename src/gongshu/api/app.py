@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from gongshu import __version__
 from gongshu.api import errors
-from gongshu.api.routers import catalog, classify, grants, identity, ledger, sharing
+from gongshu.api.routers import catalog, classify, grants, identity, ledger, sandbox, sharing
 from gongshu.config import Settings
 from gongshu.platform import Platform
 
@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     )
     app.state.platform = platform
     api = APIRouter(prefix=API_PREFIX)
-    for module in (identity, catalog, classify, sharing, grants, ledger):
+    for module in (identity, catalog, classify, sharing, grants, sandbox, ledger):
         api.include_router(module.router)
     app.include_router(api)
     errors.install(app)

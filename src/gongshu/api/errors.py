@@ -19,6 +19,7 @@ from gongshu.errors import (
     PermissionDenied,
     TooManyRequests,
 )
+from gongshu.sandbox.errors import EngineError, IsolationError
 
 STATUS: dict[type[GongshuError], int] = {
     NotFound: 404,
@@ -28,6 +29,8 @@ STATUS: dict[type[GongshuError], int] = {
     Conflict: 409,
     Invalid: 422,
     TooManyRequests: 429,
+    EngineError: 422,  # the engine stopped the query (a limit or a refused operation): change the query
+    IsolationError: 422,  # the program broke a limit or the isolation: change the program
 }
 
 

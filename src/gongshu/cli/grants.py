@@ -325,11 +325,17 @@ def make(
     min_cell: int | None = typer.Option(None, "--min-cell", min=1, max=10_000, help="minimum cell count"),
     price_terms: str = typer.Option("", "--price-terms", help="price terms of a paid use"),
     fee_cap: str = typer.Option("", "--fee-cap", help="the fee cap (收费上限) of a paid use"),
+    dp_required: bool = typer.Option(False, "--dp-required", help="answer every query with differential privacy"),
     as_user: str | None = AS_USER,
 ) -> None:
     """The bureau turns an approved application into an agreement awaiting three signatures; prints its number."""
     terms = agreements.Terms(
-        operator=operator, epsilon=epsilon, min_cell_count=min_cell, price_terms=price_terms, fee_cap=fee_cap
+        operator=operator,
+        epsilon=epsilon,
+        min_cell_count=min_cell,
+        dp_required=dp_required,
+        price_terms=price_terms,
+        fee_cap=fee_cap,
     )
     actor = acting(as_user)
     with platform().uow(write=True) as uow:

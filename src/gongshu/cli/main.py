@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gongshu.cli import catalog, classify, grading, grants, identity, ledger, quality, sharing
+from gongshu.cli import catalog, classify, grading, grants, identity, ledger, quality, sandbox, sharing
 from gongshu.cli.common import handled, platform
 
 app = typer.Typer(help="公数 gongshu — 公共数据资源开发利用平台 / public data platform", no_args_is_help=True)
@@ -26,6 +26,9 @@ app.command("apply")(grants.apply)
 app.add_typer(grants.review_app, name="review")
 app.add_typer(grants.agreement_app, name="agreement")
 app.command("disclosure")(grants.disclose)
+app.command("sample")(sandbox.sample)
+app.add_typer(sandbox.job_app, name="job")
+app.command("worker")(sandbox.worker)
 app.add_typer(ledger.app, name="ledger")
 
 
@@ -42,13 +45,15 @@ def db_upgrade() -> None:
 @app.command()
 @handled
 def serve(host: str | None = None, port: int | None = None) -> None:
-    """Serve the API (/api/v1) and the console (/) with uvicorn."""
+    """Serve the API (/api/v1) and the console (/) with uvicorn, with GONGSHU_JOB_WORKERS job workers
+    running in this process until it shuts down."""
     import uvicorn
 
     from gongshu.api.app import create_app
 
     p = platform()
-    uvicorn.run(create_app(platform=p), host=host or p.settings.host, port=port or p.settings.port)
+    with sandbox.job_workers(p):
+        uvicorn.run(create_app(platform=p), host=host or p.settings.host, port=port or p.settings.port)
 
 
 @app.command()

@@ -10,6 +10,7 @@ from datetime import timedelta
 from gongshu.catalog import desensitization, objections, services, sharing
 from gongshu.catalog.models import Resource
 from gongshu.classify.desensitize import Plan
+from gongshu.demo.sandbox_jobs import show_sandbox
 from gongshu.grants import agreements, applications
 from gongshu.identity import Actor
 from gongshu.identity import services as identity
@@ -61,6 +62,8 @@ def show_workflows(platform: Platform, echo: Callable[[str], object]) -> None:
         _authorize_credit_scenario(platform, echo)
     if not _applied(platform, "城市交通拥堵治理"):
         _traffic_application_in_review(platform, echo)
+    if not _done(platform, "job.submit"):
+        show_sandbox(platform, echo)
 
 
 def _open_licences(platform: Platform, echo: Callable[[str], object]) -> None:

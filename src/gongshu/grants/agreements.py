@@ -49,6 +49,7 @@ class Terms:
     min_cell_count: int | None = None
     dominance_n: int = 2
     dominance_threshold: float = 0.9
+    dp_required: bool = False  # every query under the agreement is answered with differential privacy
     price_terms: str = ""
     fee_cap: str = ""
 
@@ -142,6 +143,7 @@ def _content(
             "epsilon": terms.epsilon if terms.epsilon is not None else uow.settings.default_epsilon,
             "min_cell_count": terms.min_cell_count or uow.settings.default_min_cell,
             "dominance": {"n": terms.dominance_n, "threshold": terms.dominance_threshold},
+            "dp": "required" if terms.dp_required else "optional",
         },
         "price": {"mode": "free", "terms": "公共治理、公益事业用途，无偿使用", "fee_cap": ""}
         if free

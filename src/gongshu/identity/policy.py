@@ -20,6 +20,9 @@ class Permission(StrEnum):
     LEDGER_READ_ALL = "ledger.read_all"
     DIRECTORY_READ = "directory.read"
     GRANTS = "grants.use"  # applications, reviews, agreements (the public reads disclosure only)
+    JOB_SUBMIT = "sandbox.submit"  # sample data, SQL and Python jobs under an agreement
+    JOB_REVIEW = "sandbox.review"  # 一模型一审定: review job outputs
+    JOB_READ_ALL = "sandbox.read_all"  # see every job (supervision)
 
 
 _SIGNED_IN = frozenset(r for r in Role if r is not Role.PUBLIC)
@@ -36,6 +39,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.LEDGER_READ_ALL: frozenset({Role.BUREAU, Role.REGULATOR, Role.OPERATOR}),
     Permission.DIRECTORY_READ: _SIGNED_IN,
     Permission.GRANTS: _SIGNED_IN,
+    Permission.JOB_SUBMIT: frozenset({Role.DEVELOPER, Role.OPERATOR}),
+    Permission.JOB_REVIEW: frozenset({Role.OPERATOR, Role.PROVIDER}),
+    Permission.JOB_READ_ALL: frozenset({Role.OPERATOR, Role.REGULATOR, Role.BUREAU}),
 }
 
 ADMIN_ONLY = frozenset({Permission.ORG_MANAGE, Permission.USER_MANAGE})

@@ -24,6 +24,7 @@ from gongshu.web.routes import (
     ledger,
     objections,
     opendata,
+    sandbox,
     sharing,
 )
 
@@ -39,7 +40,7 @@ def mount(app: FastAPI) -> None:
     routers = (auth, home, catalog, classify, objections, sharing, opendata, ledger, admin)
     # the form's /applications/new and /applications/items before /applications/{number}
     grants = (application_form, applications, agreements, disclosure)
-    for module in (*routers, *grants):
+    for module in (*routers, *grants, sandbox):
         app.include_router(module.router)
     previous = app.exception_handlers.get(HTTPException, http_exception_handler)
 

@@ -10,6 +10,7 @@ from gongshu.classify.desensitize import OPERATORS
 from gongshu.grants.states import LABELS as GRANT_LABELS
 from gongshu.grants.vocab import OUTPUT_KINDS, PURPOSES
 from gongshu.identity import ROLE_ZH, Role
+from gongshu.sandbox.states import LABELS as JOB_LABELS
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -715,6 +716,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rev.min_cell": ("最小单元格计数", "Minimum cell count"),
     "rev.dominance_n": ("优势规则 n", "Dominance rule n"),
     "rev.dominance_threshold": ("优势规则阈值", "Dominance threshold"),
+    "rev.dp_required": ("所有查询均须差分隐私", "Every query under differential privacy"),
     "rev.price_terms": ("价格条款", "Price terms"),
     "rev.price_help": ("留空则为“按运营机构公示价格有偿使用”", "Empty: paid at the operator's published prices"),
     "rev.fee_cap": ("收费上限", "Fee cap"),
@@ -859,6 +861,146 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the form expired or came from elsewhere (CSRF check failed); reload the page and retry. Nothing was changed",
     ),
     "error.no_file": ("请选择要上传的数据文件", "choose a data file to upload"),
+    # sandbox (可信环境)
+    "nav.sandbox": ("可信环境", "Sandbox"),
+    "step.sandbox": ("提交作业、查看结果、审定产出", "Submit jobs, see results, review outputs"),
+    "sbx.title": ("可信环境", "Sandbox"),
+    "sbx.lead": (
+        "原始数据不出域、数据可用不可见：在样本数据上开发，把查询或模型送到数据上运行，只取回经输出控制和审定的结果。",
+        "Raw data never leaves: develop on synthetic samples, send the query or model to the data, and get back "
+        "only results that passed output control and review.",
+    ),
+    "sbx.jobs": ("作业列表", "Jobs"),
+    "sbx.none": ("暂无作业", "No jobs"),
+    "sbx.new": ("提交作业", "Submit a job"),
+    "sbx.new_lead": (
+        "选择有效的授权协议，按下列表名和信息项编写 SQL（DuckDB 方言），或上传 Python 模型。"
+        "受保护的信息项只能在聚合中使用。",
+        "Choose an agreement in force and write SQL (DuckDB dialect) with the table and item names below, or "
+        "upload a Python model. Protected items may only be used inside aggregates.",
+    ),
+    "sbx.queue": ("审定队列", "Review queue"),
+    "sbx.queue_lead": (
+        "一模型一审定：以下作业的产出等待您审定。须由提交单位以外的独立审定人同意后方可下载。",
+        "One model, one review: these jobs' outputs await your decision. Independent reviewers outside the "
+        "submitting organization must approve before anything can be downloaded.",
+    ),
+    "sbx.to_review": ("待我审定", "Awaiting my review"),
+    "sbx.queue_empty": ("暂无待审定的作业", "Nothing to review"),
+    "sbx.number": ("作业编号", "Job"),
+    "sbx.job_title": ("作业名称", "Title"),
+    "sbx.agreement": ("授权协议", "Agreement"),
+    "sbx.org": ("提交单位", "Organization"),
+    "sbx.kind": ("类型", "Kind"),
+    "sbx.kind_sql": ("SQL 查询", "SQL query"),
+    "sbx.kind_python": ("Python 模型", "Python model"),
+    "sbx.status": ("状态", "Status"),
+    "sbx.created": ("提交时间", "Submitted"),
+    "sbx.started": ("开始", "started"),
+    "sbx.finished": ("结束", "finished"),
+    "sbx.any": ("全部", "Any"),
+    "sbx.filter": ("筛选", "Filter"),
+    "sbx.reset": ("清除筛选", "Clear filters"),
+    "sbx.view": ("查看", "View"),
+    "sbx.review_now": ("审定", "Review"),
+    "sbx.no_agreement": (
+        "本单位暂无有效的授权协议，不能提交作业。请先申请授权并完成协议签署。",
+        "Your organization has no agreement in force, so no job can be submitted. Apply and sign an agreement first.",
+    ),
+    "sbx.choose": ("选择", "Choose"),
+    "sbx.granted": ("可用数据", "Granted data"),
+    "sbx.granted_help": (
+        "SQL 中请用双引号引用下列表名和信息项名。标为“受保护”的信息项不能直接输出，只能用于筛选、关联和聚合。",
+        "Quote the table and item names below with double quotes in SQL. Items marked protected are never "
+        "output raw; use them only in filters, joins and aggregates.",
+    ),
+    "sbx.budget": ("隐私预算 ε", "Privacy budget ε"),
+    "sbx.budget_text": ("总额 {total}，已用 {spent}，剩余 {left}", "total {total}, spent {spent}, left {left}"),
+    "sbx.min_cell": ("最小单元格计数", "Minimum cell count"),
+    "sbx.dp_policy": ("差分隐私", "Differential privacy"),
+    "sbx.dp_required": ("协议要求每个查询均加噪", "required for every query"),
+    "sbx.dp_optional": ("可选", "optional"),
+    "sbx.sql_name": ("SQL 表名", "SQL name"),
+    "sbx.sample": ("样本数据", "Sample data"),
+    "sbx.item": ("信息项", "Item"),
+    "sbx.item_kind": ("类型", "Type"),
+    "sbx.use": ("使用限制", "Use"),
+    "sbx.numeric": ("数值", "number"),
+    "sbx.text": ("文本", "text"),
+    "sbx.bounds": ("声明范围 {lo}–{hi}", "declared range {lo}–{hi}"),
+    "sbx.protected": ("受保护：仅可在聚合中使用", "Protected: aggregates only"),
+    "sbx.free": ("可直接输出", "May be output"),
+    "sbx.sql_job": ("SQL 查询作业", "SQL query job"),
+    "sbx.sql": ("SQL（DuckDB 方言）", "SQL (DuckDB dialect)"),
+    "sbx.sql_help": (
+        "每行结果须汇总至少“最小单元格计数”个个体；提交前即按授权范围和分级规则检查，被拒绝时会指出规则和位置。",
+        "Each result row must aggregate at least the minimum cell count of persons; the query is checked against "
+        "the grant and the grades before it runs, and a refusal names the rule and the place.",
+    ),
+    "sbx.dp": ("使用差分隐私（消耗 ε）", "Use differential privacy (spends ε)"),
+    "sbx.epsilon": ("本次 ε", "ε for this query"),
+    "sbx.submit": ("提交作业", "Submit"),
+    "sbx.python_job": ("Python 模型作业", "Python model job"),
+    "sbx.python_file": ("代码文件（.py，UTF-8）", "Code file (.py, UTF-8)"),
+    "sbx.entry": ("入口函数", "Entry function"),
+    "sbx.outputs": ("声明的产出文件（逗号分隔）", "Declared output files (comma-separated)"),
+    "sbx.python_help": (
+        "入口函数形如 main(inputs, outputs)；在隔离环境中运行，无网络，只读输入。"
+        "仅声明的 CSV、Parquet、JSON、ONNX、skops 文件可以返回。",
+        "The entry function looks like main(inputs, outputs); it runs isolated, without network, inputs read-only. "
+        "Only declared CSV, Parquet, JSON, ONNX or skops files come back.",
+    ),
+    "sbx.heading": ("作业 {number}", "Job {number}"),
+    "sbx.polling": ("自动刷新中…", "updating…"),
+    "sbx.cancel": ("取消作业", "Cancel job"),
+    "sbx.about": ("作业信息", "About the job"),
+    "sbx.engine": ("引擎", "engine"),
+    "sbx.privacy": ("隐私保护", "Privacy"),
+    "sbx.dp_on": ("差分隐私，ε={epsilon}", "differential privacy, ε={epsilon}"),
+    "sbx.dp_off": ("未使用差分隐私", "no differential privacy"),
+    "sbx.code_hash": ("代码哈希", "Code hash"),
+    "sbx.code": ("代码", "Code"),
+    "sbx.inputs": ("输入数据（版本与哈希）", "Inputs (versions and hashes)"),
+    "sbx.version": ("版本", "Version"),
+    "sbx.policy_report": ("策略检查报告", "Policy report"),
+    "sbx.control_report": ("输出控制报告", "Output-control report"),
+    "sbx.protections": ("已通过的保护", "Protections passed"),
+    "sbx.suppressed": ("抑制单元格", "Cells suppressed"),
+    "sbx.suppressed_text": (
+        "一次抑制 {primary} 个，二次抑制 {secondary} 个",
+        "{primary} primary, {secondary} secondary",
+    ),
+    "sbx.rows": ("行数（控制前 → 后）", "Rows (before → after)"),
+    "sbx.epsilon_spent": ("消耗 ε", "ε spent"),
+    "sbx.checks": ("自动检查", "Automatic checks"),
+    "sbx.outputs_title": ("产出", "Outputs"),
+    "sbx.n_rows": ("{n} 行", "{n} rows"),
+    "sbx.suppressed_cell": ("已抑制", "suppressed"),
+    "sbx.preview_help": (
+        "预览为输出控制之后的结果；“已抑制”的单元格因个体过少或可被反推而不予公布。",
+        "The preview shows the controlled result; cells marked suppressed had too few persons or could be recovered.",
+    ),
+    "sbx.download": ("下载", "Download"),
+    "sbx.download_after": (
+        "产出经审定通过后，提交单位方可下载。",
+        "The submitting organization may download outputs once approved.",
+    ),
+    "sbx.no_outputs": ("暂无产出", "No outputs yet"),
+    "sbx.reviews": ("审定意见", "Reviews"),
+    "sbx.approvals": ("{n}/{k} 人同意", "{n} of {k} approved"),
+    "sbx.no_reviews": ("暂无审定意见", "No reviews yet"),
+    "sbx.comment": ("审定意见", "Comment"),
+    "sbx.review_help": ("不同意时须填写意见。", "A rejection needs a comment."),
+    "sbx.approve": ("同意发布", "Approve"),
+    "sbx.reject": ("不同意", "Reject"),
+    "sbx.passed": ("通过", "passed"),
+    "sbx.not_passed": ("未通过", "failed"),
+    "sbx.nothing": ("无", "None"),
+    "sbx.not_yet": ("作业尚未运行完成", "The job has not finished running"),
+    "sbx.done_submitted": ("作业已提交，排队等待运行", "Job submitted; it waits in the queue"),
+    "sbx.done_approve": ("已记录您的同意意见", "Your approval is recorded"),
+    "sbx.done_reject": ("已记录您的不同意意见", "Your rejection is recorded"),
+    "sbx.done_cancelled": ("作业已取消", "Job cancelled"),
 }
 
 SHARE_EN = {"unconditional": "Shared unconditionally", "conditional": "Shared on conditions", "none": "Not shared"}
@@ -962,6 +1104,14 @@ SCENARIO_DOMAIN_EN = {
     "农业农村": "Agriculture and rural affairs",
     "公共安全": "Public safety",
 }
+PROTECTIONS: dict[str, tuple[str, str]] = {
+    "min_cell_count": ("最小单元格计数", "Minimum cell count"),
+    "secondary_suppression": ("二次抑制", "Secondary suppression"),
+    "dominance": ("优势规则", "Dominance rule"),
+    "rounding": ("取整", "Rounding"),
+    "dp": ("差分隐私", "Differential privacy"),
+    "differencing": ("差分攻击防护", "Differencing control"),
+}
 REVIEW_STAGE: dict[str, tuple[str, str]] = {
     "bureau": ("初审", "First instance"),
     "provider": ("数据提供部门审核", "Provider's review"),
@@ -1036,6 +1186,18 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "agreement.revoked": ("撤销授权协议", "agreement revoked"),
     "agreement.expired": ("授权协议到期", "agreement expired"),
     "agreement.renew": ("续期授权协议", "agreement renewed"),
+    "sample.download": ("下载样本数据", "sample downloaded"),
+    "job.submit": ("提交作业", "job submitted"),
+    "job.start": ("作业开始运行", "job started"),
+    "job.finish": ("作业运行完成，待审定", "job finished, in review"),
+    "job.fail": ("作业运行失败", "job failed"),
+    "job.refuse": ("作业被拒绝", "job refused"),
+    "job.cancel": ("取消作业", "job cancelled"),
+    "job.review.approve": ("审定同意", "review: approved"),
+    "job.review.reject": ("审定不同意", "review: rejected"),
+    "job.approve": ("作业产出审定通过", "job outputs approved"),
+    "job.reject": ("作业产出审定未通过", "job outputs rejected"),
+    "job.download": ("下载作业产出", "job output downloaded"),
 }
 
 _ZH_LABELS: dict[str, Callable[[str], str]] = {
@@ -1056,6 +1218,8 @@ _ZH_LABELS: dict[str, Callable[[str], str]] = {
     "scenario_domain": lambda v: v,
     "stage": lambda v: REVIEW_STAGE[v][0],
     "party": lambda v: PARTY[v][0],
+    "job": lambda v: JOB_LABELS[v][0],
+    "protection": lambda v: PROTECTIONS[v][0],
 }
 _EN_LABELS: dict[str, dict[str, str]] = {
     "share": SHARE_EN,
@@ -1075,6 +1239,8 @@ _EN_LABELS: dict[str, dict[str, str]] = {
     "scenario_domain": SCENARIO_DOMAIN_EN,
     "stage": {k: en for k, (_, en) in REVIEW_STAGE.items()},
     "party": {k: en for k, (_, en) in PARTY.items()},
+    "job": {k: en[:1].upper() + en[1:] for k, (_, en) in JOB_LABELS.items()},
+    "protection": {k: en for k, (_, en) in PROTECTIONS.items()},
 }
 
 

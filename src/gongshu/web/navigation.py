@@ -27,6 +27,7 @@ ADMIN = Link("/admin", "nav.admin", "step.admin")
 APPLICATIONS = Link("/applications", "nav.applications", "step.applications")
 AGREEMENTS = Link("/agreements", "nav.agreements", "step.agreements")
 DISCLOSURE = Link("/disclosure", "nav.disclosure", "step.disclosure")
+SANDBOX = Link("/sandbox", "nav.sandbox", "step.sandbox")
 APPLY = Link("/applications/new", "step.apply", "step.apply_desc")
 FIRST_INSTANCE = Link("/applications#first-instance", "step.first_instance", "step.first_instance_desc")
 TO_REVIEW = Link("/applications#to-review", "step.to_review", "step.to_review_desc")
@@ -36,6 +37,8 @@ TO_SIGN = Link("/agreements#to-sign", "step.to_sign", "step.to_sign_desc")
 # overseeing agreements
 APPLICATION_ROLES = frozenset({Role.DEVELOPER, Role.BUREAU, Role.PROVIDER, Role.REGULATOR})
 AGREEMENT_ROLES = APPLICATION_ROLES | {Role.OPERATOR}
+# who uses the trusted environment (可信环境): submitting jobs, reviewing them, overseeing them
+SANDBOX_ROLES = AGREEMENT_ROLES
 
 
 def nav_links(actor: Actor) -> list[Link]:
@@ -52,6 +55,7 @@ def nav_links(actor: Actor) -> list[Link]:
         (ADMIN, can(actor, Permission.ORG_MANAGE)),
         (APPLICATIONS, actor.signed_in and actor.role in APPLICATION_ROLES),
         (AGREEMENTS, actor.signed_in and actor.role in AGREEMENT_ROLES),
+        (SANDBOX, actor.signed_in and actor.role in SANDBOX_ROLES),
         (DISCLOSURE, True),
     ]
     return [link for link, ok in wanted if ok]

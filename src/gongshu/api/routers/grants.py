@@ -97,6 +97,7 @@ class TermsIn(BaseModel):
     min_cell_count: int | None = Field(default=None, ge=1, le=10_000)
     dominance_n: int = Field(default=2, ge=1, le=10)
     dominance_threshold: float = Field(default=0.9, gt=0, le=1)
+    dp_required: bool = False
     price_terms: str = ""
     fee_cap: str = ""
 

@@ -298,6 +298,7 @@ def make_agreement(
     min_cell_count: Annotated[int | None, Form(ge=1, le=10_000)] = None,
     dominance_n: Annotated[int, Form(ge=1, le=10)] = 2,
     dominance_threshold: Annotated[float, Form(gt=0, le=1)] = 0.9,
+    dp_required: Annotated[bool, Form()] = False,
     price_terms: Annotated[str, Form()] = "",
     fee_cap: Annotated[str, Form()] = "",
 ) -> Response:
@@ -308,6 +309,7 @@ def make_agreement(
         min_cell_count=min_cell_count,
         dominance_n=dominance_n,
         dominance_threshold=dominance_threshold,
+        dp_required=dp_required,
         price_terms=price_terms.strip(),
         fee_cap=fee_cap.strip(),
     )

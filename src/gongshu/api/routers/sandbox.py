@@ -1,0 +1,171 @@
+"""Sandbox API (可信环境): what an agreement grants, synthetic samples, SQL and Python jobs, their review
+(一模型一审定) and the download of approved outputs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, Field, model_validator
+
+from gongshu.api.deps import ActorDep, ReadUow, WriteUow
+from gongshu.errors import Invalid
+from gongshu.identity import Actor
+from gongshu.platform import UnitOfWork
+from gongshu.sandbox import budget, jobs, review, samples
+from gongshu.sandbox.access import granted_tables
+from gongshu.sandbox.models import Job
+from gongshu.sandbox.views import job_view
+
+router = APIRouter(tags=["sandbox"])
+
+
+def agreement_view(uow: UnitOfWork, actor: Actor, number: str) -> dict[str, Any]:
+    """What a developer may use under an agreement in force: the tables with their SQL names and items
+    (which are protected: usable in aggregates only), the privacy terms and the ε budget."""
+    agreement = jobs.check_usable(uow, actor, number)
+    b = budget.budget_of(uow, agreement)
+    tables = [
+        {
+            "code": t.code,
+            "title": t.title,
+            "table": t.spec.name,
+            "version": t.version,
+            "sha256": t.sha256,
+            "rows": t.spec.rows,
+            "items": [
+                {
+                    "name": c.name,
+                    "protected": c.protected,
+                    "identifier": c.identifier,
+                    "numeric": c.numeric,
+                    "bounds": list(c.bounds) if c.bounds else None,
+                    "type": c.type,
+                }
+                for c in t.spec.columns.values()
+            ],
+        }
+        for t in granted_tables(uow, agreement)
+    ]
+    return {
+        "agreement": agreement.number,
+        "privacy": jobs.privacy(agreement),
+        "budget": {"total": b.total, "spent": b.spent, "left": b.left},
+        "tables": tables,
+    }
+
+
+def _view(uow: UnitOfWork, actor: Actor, job: Job, *, with_code: bool = True) -> dict[str, Any]:
+    return job_view(uow, actor, job, with_code=with_code)
+
+
+class JobIn(BaseModel):
+    """A SQL query (DuckDB dialect) or a Python model (source text with an entry point and declared outputs)."""
+
+    agreement: str
+    sql: str | None = None
+    python: str | None = Field(default=None, description="Python source defining entry(inputs, outputs)")
+    entry: str = "main"
+    outputs: list[str] = Field(default_factory=list, description="Python: the output files, e.g. result.csv")
+    dp: bool = False
+    epsilon: float | None = Field(default=None, gt=0)
+    title: str = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> JobIn:
+        if (self.sql is None) == (self.python is None):
+            raise ValueError("give exactly one of sql and python")
+        return self
+
+
+class DecisionIn(BaseModel):
+    decision: str = Field(description="approve or reject")
+    comment: str = ""
+
+
+@router.get("/sandbox/agreements/{number}")
+def agreement(number: str, uow: ReadUow, actor: ActorDep) -> dict[str, Any]:
+    """The granted tables (SQL names, items, protected items), privacy terms and ε budget of an agreement."""
+    return agreement_view(uow, actor, number)
+
+
+@router.get("/sandbox/agreements/{number}/samples/{code}", response_class=Response)
+def sample(number: str, code: str, uow: WriteUow, actor: ActorDep, format: str = "csv") -> Response:
+    """样本数据: a synthetic sample of one granted resource (real schema, fake values), CSV or Parquet."""
+    filename, body = samples.sample(uow, actor, number, code, format)
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(body, media_type=samples.FORMATS[format], headers={"Content-Disposition": disposition})
+
+
+@router.post("/jobs", status_code=201)
+def submit(body: JobIn, uow: WriteUow, actor: ActorDep) -> dict[str, Any]:
+    """Submit a job; a SQL query the policy refuses gets 422 naming the rule and the place, and no job."""
+    if body.sql is not None:
+        job = jobs.submit_sql(uow, actor, body.agreement, body.sql, dp=body.dp, epsilon=body.epsilon, title=body.title)
+    else:
+        job = jobs.submit_python(
+            uow, actor, body.agreement, body.python or "", entry=body.entry, outputs=body.outputs, title=body.title
+        )
+    return _view(uow, actor, job)
+
+
+@router.post("/jobs/python", status_code=201)
+def submit_python_file(
+    uow: WriteUow,
+    actor: ActorDep,
+    agreement: Annotated[str, Form()],
+    file: Annotated[UploadFile, File(description="the Python module")],
+    outputs: Annotated[list[str], Form(description="declared output files")],
+    entry: Annotated[str, Form()] = "main",
+    title: Annotated[str, Form()] = "",
+) -> dict[str, Any]:
+    """Submit a Python model as an uploaded .py file."""
+    code = _source(file, jobs.MAX_CODE)
+    job = jobs.submit_python(uow, actor, agreement, code, entry=entry, outputs=outputs, title=title)
+    return _view(uow, actor, job)
+
+
+def _source(file: UploadFile, limit: int) -> str:
+    raw = file.file.read(limit * 4 + 1)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise Invalid("代码文件须为 UTF-8 编码", "the code file must be UTF-8") from e
+
+
+@router.get("/jobs")
+def list_jobs(uow: ReadUow, actor: ActorDep, status: str | None = None) -> list[dict[str, Any]]:
+    """The jobs the caller may see, newest first (without their code)."""
+    return [_view(uow, actor, j, with_code=False) for j in jobs.list_jobs(uow, actor, status=status)]
+
+
+@router.get("/jobs/review-queue")
+def review_queue(uow: ReadUow, actor: ActorDep) -> list[dict[str, Any]]:
+    """Jobs in review the caller may decide and has not decided yet."""
+    return [_view(uow, actor, j, with_code=False) for j in review.review_queue(uow, actor)]
+
+
+@router.get("/jobs/{number}")
+def show(number: str, uow: ReadUow, actor: ActorDep) -> dict[str, Any]:
+    """One job: code, inputs with versions and hashes, policy and output-control reports, checks, previews, reviews."""
+    return _view(uow, actor, jobs.get_job(uow, actor, number))
+
+
+@router.post("/jobs/{number}/cancel")
+def cancel(number: str, uow: WriteUow, actor: ActorDep) -> dict[str, Any]:
+    return _view(uow, actor, jobs.cancel(uow, actor, number))
+
+
+@router.post("/jobs/{number}/reviews")
+def decide(number: str, body: DecisionIn, uow: WriteUow, actor: ActorDep) -> dict[str, Any]:
+    """一模型一审定: approve or reject (with a comment); release needs independent approvals."""
+    return _view(uow, actor, review.decide(uow, actor, number, body.decision, body.comment))
+
+
+@router.get("/jobs/{number}/outputs/{name}", response_class=FileResponse)
+def output(number: str, name: str, uow: WriteUow, actor: ActorDep) -> FileResponse:
+    """An approved output, for the submitting organization; 409 until approved."""
+    out, path = review.output_file(uow, actor, number, name)
+    return FileResponse(path, filename=out.name, media_type="application/octet-stream")

@@ -1,0 +1,75 @@
+"""The demo city's trusted environment at work: 人社局 declares the range of 缴费基数 (so DP can bound
+contributions), the credit-scenario developer runs an aggregate query that the operator and 人社局 approve
+(一模型一审定), and a differentially private query waits in the review queue."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from gongshu.catalog import quality, services
+from gongshu.grants.models import Agreement
+from gongshu.identity import Actor
+from gongshu.identity import services as identity
+from gongshu.platform import Platform
+from gongshu.sandbox import jobs, review
+from gongshu.sandbox.queue import Worker
+from gongshu.sandbox.work import execute
+
+SCENARIO = "小微企业普惠信贷风控"
+AGGREGATE_SQL = """SELECT 险种, 缴费月份, COUNT(*) AS 缴费人次,
+       SUM(缴费基数) AS 缴费基数合计, AVG(缴费基数) AS 平均缴费基数
+FROM 社会保险缴费记录
+GROUP BY 险种, 缴费月份
+ORDER BY 险种, 缴费月份"""
+DP_SQL = """SELECT 险种, COUNT(*) AS 缴费人次, AVG(缴费基数) AS 平均缴费基数
+FROM 社会保险缴费记录
+GROUP BY 险种"""
+APPROVAL = "汇总结果已过最小单元格与优势规则，同意发布"
+BASE_RANGE = {"kind": "range", "params": {"column": "缴费基数", "min": 0, "max": 50000}}
+
+
+def _actor(platform: Platform, username: str) -> Actor:
+    with platform.uow() as uow:
+        return identity.actor_for(identity.get_user(uow, username))
+
+
+def _agreement(platform: Platform) -> str | None:
+    with platform.uow() as uow:
+        for a in uow.session.execute(select(Agreement).order_by(Agreement.id)).scalars():
+            if json.loads(a.content)["scenario"]["name"] == SCENARIO:
+                return a.number
+    return None
+
+
+def _declare_range(platform: Platform) -> None:
+    rsj = _actor(platform, "rsj")
+    with platform.uow(write=True) as uow:
+        found, _ = services.search(uow, rsj, "社会保险缴费记录", limit=5)
+        res = next(r for r in found if r.title == "社会保险缴费记录")
+        rules = quality.declared_rules(uow, res) or []
+        if any(r.get("kind") == "range" and r.get("params", {}).get("column") == "缴费基数" for r in rules):
+            return
+        version = services.current_version(uow, rsj, res.code)
+        quality.set_rules(uow, rsj, res, [*rules, BASE_RANGE], version)
+
+
+def show_sandbox(platform: Platform, echo: Callable[[str], object]) -> None:
+    number = _agreement(platform)
+    if number is None:
+        return
+    _declare_range(platform)
+    dev = _actor(platform, "developer")
+    with platform.uow(write=True) as uow:
+        job = jobs.submit_sql(uow, dev, number, AGGREGATE_SQL, title="各险种按月缴费基数统计")
+    Worker(platform, execute).run_one()
+    for reviewer in ("operator", "rsj"):
+        with platform.uow(write=True) as uow:
+            review.decide(uow, _actor(platform, reviewer), job.number, "approve", APPROVAL)
+    echo(f"沙箱作业 {job.number}：聚合查询经输出控制和两人审定，可下载 / job approved after output control and review")
+    with platform.uow(write=True) as uow:
+        dp = jobs.submit_sql(uow, dev, number, DP_SQL, dp=True, epsilon=0.2, title="各险种平均缴费基数（差分隐私）")
+    Worker(platform, execute).run_one()
+    echo(f"沙箱作业 {dp.number}：差分隐私查询（ε=0.2）待审定 / DP job awaiting review")

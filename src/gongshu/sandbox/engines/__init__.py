@@ -1,0 +1,1 @@
+"""SQL engines the sandbox runs checked queries on: DuckDB (embedded default) and Apache Spark."""

@@ -1,0 +1,226 @@
+"""Running one claimed job: SQL through the protected path, Python in the isolated worker; then the
+automatic checks, and the outputs recorded for review in one transaction with their ledger event."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from gongshu.errors import GongshuError
+from gongshu.grants.agreements import in_force
+from gongshu.identity import SYSTEM, event
+from gongshu.platform import Platform, UnitOfWork
+from gongshu.sandbox import budget, outputs
+from gongshu.sandbox.access import GrantedTable, granted_tables
+from gongshu.sandbox.errors import BudgetExhausted, SqlRefused
+from gongshu.sandbox.jobs import agreement_of, privacy
+from gongshu.sandbox.models import Job, JobOutput
+from gongshu.sandbox.spec import ControlConfig, Finding
+from gongshu.sandbox.states import JOB_TRANSITIONS, JobStatus, check_move
+
+WORKER = SYSTEM  # jobs run as the platform; the ledger names the worker in the detail
+
+
+@dataclass
+class Outcome:
+    """What a run produced, before it is recorded."""
+
+    produced: list[outputs.Produced] = field(default_factory=list)
+    control: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)  # automatic checks and runtime rules
+    epsilon: float = 0.0
+    population: tuple[str, str] | None = None  # (source, where) of a SQL query
+    log: str = ""
+
+
+class Refusal(Exception):
+    """A run-time rule refused the job (differencing, output control, automatic checks)."""
+
+    def __init__(self, finding: Finding, log: str = "") -> None:
+        super().__init__(finding.en)
+        self.finding = finding
+        self.log = log
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a run needs, read in one short transaction."""
+
+    number: str
+    kind: str
+    code: str
+    entry: str
+    declared: list[str]
+    dp: bool
+    epsilon: float
+    engine: str
+    agreement_id: int
+    tables: list[GrantedTable]
+    control: ControlConfig
+    max_rows: int
+
+
+Run = Callable[[Platform, Context], Outcome]
+
+
+def context(uow: UnitOfWork, job: Job) -> Context | str:
+    """The run's context, or why the job cannot run (its agreement is no longer in force)."""
+    agreement = agreement_of(uow, job)
+    if not in_force(agreement, uow.clock.now()):
+        return f"agreement {agreement.number} is no longer in force ({agreement.status})"
+    p = privacy(agreement)
+    dom = p.get("dominance", {})
+    cfg = ControlConfig(
+        min_cell=int(p.get("min_cell_count", uow.settings.default_min_cell)),
+        dominance_n=int(dom.get("n", 2)),
+        dominance_threshold=float(dom.get("threshold", 0.9)),
+        epsilon=job.epsilon if job.dp else 0.0,
+    )
+    return Context(
+        number=job.number,
+        kind=job.kind,
+        code=job.code,
+        entry=job.entry,
+        declared=json.loads(job.declared_outputs),
+        dp=job.dp,
+        epsilon=job.epsilon,
+        engine=job.engine,
+        agreement_id=agreement.id,
+        tables=granted_tables(uow, agreement),
+        control=cfg,
+        max_rows=uow.settings.max_output_rows,
+    )
+
+
+def _job(uow: UnitOfWork, number: str) -> Job:
+    return uow.session.execute(select(Job).where(Job.number == number)).scalar_one()
+
+
+def fail(platform: Platform, number: str, status: JobStatus, finding: Finding, *, kind: str, log: str = "") -> None:
+    """Record a refused or failed job and remove anything it wrote."""
+    outputs.discard(platform.settings.jobs_dir, number)
+    with platform.uow(write=True) as uow:
+        job = _job(uow, number)
+        if job.status != JobStatus.RUNNING.value:
+            return  # the lease was lost and someone else settled it
+        check_move(JOB_TRANSITIONS, job.status, status.value, f"作业 {number}")
+        job.status, job.finished_at = status.value, uow.clock.now()
+        error = {"kind": kind, "rule": finding.rule, "zh": finding.zh, "en": finding.en, "place": finding.place}
+        job.error = json.dumps(error, ensure_ascii=False)
+        job.log = log[-65536:]
+        uow.record(event(WORKER, "job.refuse" if status is JobStatus.REFUSED else "job.fail", "job", number, error))
+        uow.commit()
+
+
+def finish(platform: Platform, number: str, out: Outcome, tables: list[GrantedTable]) -> str:
+    """Publish the outputs and put the job in review, spending ε in the same transaction."""
+    jobs_dir = platform.settings.jobs_dir
+    with platform.uow(write=True) as uow:
+        job = _job(uow, number)
+        if job.status != JobStatus.RUNNING.value:
+            outputs.discard(jobs_dir, number)
+            return job.status
+        agreement = agreement_of(uow, job)
+        if out.epsilon:
+            budget.charge(uow, agreement, out.epsilon)  # raises BudgetExhausted: nothing is recorded
+        if out.population is not None:
+            from gongshu.sandbox.models import QueryRecord
+
+            uow.session.add(
+                QueryRecord(
+                    agreement_id=agreement.id,
+                    job_id=job.id,
+                    source=out.population[0],
+                    population=out.population[1],
+                    dp=job.dp,
+                    created_at=uow.clock.now(),
+                )
+            )
+        folder = outputs.publish(jobs_dir, number)
+        uow.on_rollback(lambda: outputs.discard(jobs_dir, number))
+        hashes = {}
+        for p in out.produced:
+            path = folder / p.name
+            digest = outputs.sha256_of(path)
+            hashes[p.name] = digest
+            uow.session.add(
+                JobOutput(
+                    job_id=job.id,
+                    name=p.name,
+                    kind=p.kind,
+                    path=f"{number}/{p.name}",
+                    sha256=digest,
+                    bytes=path.stat().st_size,
+                    rows=p.rows,
+                    preview=outputs.preview_json(p),
+                )
+            )
+        job.inputs = json.dumps([_input(t) for t in tables if t.code in _codes(job)], ensure_ascii=False)
+        job.control_report = json.dumps(out.control, ensure_ascii=False)
+        job.checks = json.dumps([asdict(f) for f in out.findings], ensure_ascii=False)
+        job.log = out.log[-65536:]
+        job.status, job.finished_at = JobStatus.IN_REVIEW.value, uow.clock.now()
+        payload = {
+            "inputs": json.loads(job.inputs),
+            "code_sha256": job.code_hash,
+            "outputs": hashes,
+            "epsilon_spent": out.epsilon,
+            "protections": out.control.get("protections", []),
+        }
+        uow.record(replace(event(WORKER, "job.finish", "job", number, payload, **payload), agreement=agreement.number))
+        uow.commit()
+        return job.status
+
+
+def _codes(job: Job) -> set[str]:
+    return {i["code"] for i in json.loads(job.inputs)}
+
+
+def _input(t: GrantedTable) -> dict[str, Any]:
+    return {"code": t.code, "table": t.spec.name, "version": t.version, "sha256": t.sha256}
+
+
+def execute(platform: Platform, number: str, run_sql: Run, run_python: Run) -> str:
+    """Run a job this worker has claimed (status running) to its next status; never raises for the job's
+    own failures, which are recorded on the job."""
+    with platform.uow() as uow:
+        ctx = context(uow, _job(uow, number))
+    if isinstance(ctx, str):
+        fail(
+            platform,
+            number,
+            JobStatus.FAILED,
+            Finding("agreement", False, "授权协议已失效，作业停止", ctx),
+            kind="agreement",
+        )
+        return JobStatus.FAILED.value
+    try:
+        out = (run_sql if ctx.kind == "sql" else run_python)(platform, ctx)
+        failed = [f for f in out.findings if not f.passed]
+        if failed:
+            raise Refusal(failed[0], out.log)
+        return finish(platform, number, out, ctx.tables)
+    except SqlRefused as e:
+        fail(platform, number, JobStatus.REFUSED, Finding(e.rule, False, e.zh, e.en, e.place), kind="policy")
+        return JobStatus.REFUSED.value
+    except Refusal as e:
+        fail(platform, number, JobStatus.REFUSED, e.finding, kind="control", log=e.log)
+        return JobStatus.REFUSED.value
+    except BudgetExhausted as e:
+        fail(platform, number, JobStatus.FAILED, Finding("budget", False, e.zh, e.en), kind="budget")
+        return JobStatus.FAILED.value
+    except GongshuError as e:
+        kind = str(e.values.get("kind", e.code))
+        fail(platform, number, JobStatus.FAILED, Finding(kind, False, e.zh, e.en), kind=kind, log=getattr(e, "log", ""))
+        return JobStatus.FAILED.value
+
+
+def staging(platform: Platform, number: str) -> Path:
+    d = outputs.staging_dir(platform.settings.jobs_dir, number)
+    d.mkdir(parents=True, exist_ok=True)
+    return d

@@ -1,0 +1,48 @@
+"""The SQL policy: parse a developer's DuckDB query, check it rule by rule, and rewrite it for output control."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlglot import exp
+
+from gongshu.sandbox.spec import Analysis, Limits, TableSpec
+from gongshu.sandbox.sql.query import DIALECT, Query
+from gongshu.sandbox.sql.rewrite import DOMINANCE_TOP, rewrite
+from gongshu.sandbox.sql.rules import RULES
+
+__all__ = ["DOMINANCE_TOP", "RULES", "analyze"]
+
+
+def analyze(sql: str, tables: Mapping[str, TableSpec], *, limits: Limits = Limits(), dp: bool = False) -> Analysis:
+    """Check ``sql`` against the policy for the granted ``tables`` and return the analysis with the query to run.
+
+    Raises ``SqlRefused`` naming the first rule that fails and where. ``Analysis.columns[i].dominance``, for a
+    SUM/AVG column ``i``, is the template ``"__d{}_<i>"``: ``.format("max")`` names the hidden list of the
+    ``DOMINANCE_TOP`` largest |x| of the cell, ``.format("sum")`` the hidden sum of |x|.
+    """
+    q = Query(sql, tables, limits, dp)
+    findings = [f for rule in RULES if (f := rule(q)) is not None]
+    normalized = q.tree.sql(dialect=DIALECT, comments=False)
+    columns = [out.column for out in q.outputs]
+    read = sorted({q.spec(t.name).name for s in q.scopes() for t in s.sources.values() if isinstance(t, exp.Table)})
+    population = _population(q)
+    return Analysis(
+        sql=normalized,
+        run_sql=rewrite(q),
+        columns=columns,
+        tables=read,
+        findings=findings,
+        population=population,
+        dp=dp,
+    )
+
+
+def _population(q: Query) -> str | None:
+    """The WHERE of a query over one base table (no joins, no subqueries), "" when it has none; else None."""
+    scopes = list(q.scopes())
+    sources = list(q.root.selected_sources.values())
+    if len(scopes) != 1 or len(sources) != 1 or not isinstance(sources[0][1], exp.Table):
+        return None
+    where = q.tree.args.get("where")
+    return where.this.sql(dialect=DIALECT, comments=False) if where else ""

@@ -1,0 +1,102 @@
+"""The query that actually runs: the developer's columns under their DuckDB names, then hidden columns
+(``__n``, ``__dmax_<i>``/``__dsum_<i>``, under DP ``__sum_<i>``/``__cnt_<i>``), granted names, DP clamping and
+one row per entity."""
+
+from __future__ import annotations
+
+import sqlglot
+from sqlglot import exp
+
+from gongshu.sandbox.sql.entities import population_count
+from gongshu.sandbox.sql.outputs import Output
+from gongshu.sandbox.sql.query import DIALECT, Query
+
+DOMINANCE_TOP = 2  # __dmax_<i> lists the 2 largest |x| of the cell (DuckDB's max(x, n)); ControlConfig.dominance_n ≤ 2
+
+
+def rewrite(q: Query) -> str:
+    """Rewrite ``q.qualified`` in place and return it as DuckDB SQL (run after every rule passed)."""
+    tree = q.qualified
+    hidden = [exp.alias_(population_count(q, q.entities), "__n", quoted=True)]
+    for i, out in enumerate(q.outputs):
+        hidden.extend(_dominance(i, out))
+        if q.dp:
+            hidden.extend(_clamp(q, i, out))
+    _rename_outputs(q)
+    tree.select(*hidden, append=True, copy=False)
+    _bind_tables(q)
+    return tree.sql(dialect=DIALECT, identify=True, comments=False)
+
+
+def _dominance(i: int, out: Output) -> list[exp.Expr]:
+    if out.column.aggregate not in ("sum", "avg") or out.aggregate is None:
+        return []
+    value = _argument(out.aggregate)
+    top = exp.Max(this=exp.Abs(this=value.copy()), expressions=[exp.Literal.number(DOMINANCE_TOP)])
+    total = exp.Sum(this=exp.Abs(this=value.copy()))
+    return [exp.alias_(top, f"__dmax_{i}", quoted=True), exp.alias_(total, f"__dsum_{i}", quoted=True)]
+
+
+def _clamp(q: Query, i: int, out: Output) -> list[exp.Expr]:
+    """Under DP: SUM/AVG add up ``LEAST(GREATEST(x, lo), hi)``; AVG also gets its clamped sum and count."""
+    if out.column.aggregate not in ("sum", "avg") or out.aggregate is None:
+        return []
+    value = _argument(out.aggregate)
+    source = q.root.sources[value.table] if isinstance(value, exp.Column) else None
+    spec = q.column(source.name, value.name) if isinstance(source, exp.Table) else None
+    assert spec is not None and spec.bounds is not None  # dp-aggregates and dp-bounds passed
+    lo, hi = (exp.Literal.number(b) for b in spec.bounds)
+    clamped = exp.Anonymous(
+        this="LEAST", expressions=[exp.Anonymous(this="GREATEST", expressions=[value.copy(), lo]), hi]
+    )
+    counted = value.copy()
+    value.replace(clamped.copy())
+    if out.column.aggregate != "avg":
+        return []
+    return [
+        exp.alias_(exp.Sum(this=clamped.copy()), f"__sum_{i}", quoted=True),
+        exp.alias_(exp.Count(this=counted), f"__cnt_{i}", quoted=True),
+    ]
+
+
+def _argument(node: exp.Expr) -> exp.Expr:
+    arg = node.this
+    if isinstance(arg, exp.Distinct) and arg.expressions:
+        return arg.expressions[0]
+    return arg
+
+
+def _rename_outputs(q: Query) -> None:
+    """Alias each output column with the name reported for it, and follow ORDER BY / HAVING to the new alias."""
+    renamed: dict[str, str] = {}
+    for out, bound in zip(q.outputs, list(q.qualified.selects), strict=True):
+        new = exp.alias_(bound.unalias().copy(), out.column.name, quoted=True)
+        if isinstance(bound, exp.Alias):
+            renamed[bound.alias] = out.column.name
+        bound.replace(new)
+    for key in ("order", "having", "qualify"):
+        part = q.qualified.args.get(key)
+        for col in list(part.find_all(exp.Column)) if part else []:
+            if not col.table and col.name in renamed:
+                col.set("this", exp.to_identifier(renamed[col.name], quoted=True))
+
+
+def _bind_tables(q: Query) -> None:
+    """Name each base table as granted; under DP read an entity-repeating table one row per entity."""
+    for scope in list(q.scopes()):
+        for alias, (_node, source) in scope.selected_sources.items():
+            if not isinstance(source, exp.Table):
+                continue
+            spec = q.spec(source.name)
+            source.set("this", exp.to_identifier(spec.name, quoted=True))
+            if q.dp and spec.entity and not spec.entity_unique:
+                source.replace(_one_row_per_entity(spec.name, spec.entity, alias))
+
+
+def _one_row_per_entity(table: str, entity: str, alias: str) -> exp.Expr:
+    t, e = exp.to_identifier(table, quoted=True).sql(DIALECT), exp.to_identifier(entity, quoted=True).sql(DIALECT)
+    inner = sqlglot.parse_one(
+        f"SELECT * FROM {t} QUALIFY row_number() OVER (PARTITION BY {e} ORDER BY hash({e})) <= 1", read=DIALECT
+    )
+    assert isinstance(inner, exp.Select)
+    return inner.subquery(exp.to_identifier(alias, quoted=True))

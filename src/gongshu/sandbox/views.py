@@ -1,0 +1,79 @@
+"""What adapters show of a job: one plain dict (API JSON, console pages and CLI output share it)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gongshu.identity import Actor
+from gongshu.platform import UnitOfWork
+from gongshu.sandbox import budget
+from gongshu.sandbox.jobs import agreement_of
+from gongshu.sandbox.models import Job
+from gongshu.sandbox.review import can_review, reviews_of
+from gongshu.sandbox.states import LABELS
+
+
+def _json(text: str, default: Any) -> Any:
+    return json.loads(text) if text else default
+
+
+def job_view(uow: UnitOfWork, actor: Actor, job: Job, *, with_code: bool = True) -> dict[str, Any]:
+    agreement = agreement_of(uow, job)
+    b = budget.budget_of(uow, agreement)
+    return {
+        "number": job.number,
+        "title": job.title,
+        "agreement": agreement.number,
+        "org": job.org.code,
+        "org_name": job.org.name,
+        "submitted_by": job.submitted_by,
+        "kind": job.kind,
+        "status": job.status,
+        "status_label": LABELS[job.status][0],
+        "status_label_en": LABELS[job.status][1],
+        "code": job.code if with_code else None,
+        "code_sha256": job.code_hash,
+        "entry": job.entry,
+        "declared_outputs": _json(job.declared_outputs, []),
+        "engine": job.engine,
+        "dp": job.dp,
+        "epsilon": job.epsilon,
+        "inputs": _json(job.inputs, []),
+        "policy_report": _json(job.policy_report, []),
+        "control_report": _json(job.control_report, {}),
+        "checks": _json(job.checks, []),
+        "error": _json(job.error, None),
+        "log": job.log,
+        "outputs": [
+            {
+                "name": o.name,
+                "kind": o.kind,
+                "sha256": o.sha256,
+                "bytes": o.bytes,
+                "rows": o.rows,
+                "preview": _json(o.preview, None),
+            }
+            for o in job.outputs
+        ],
+        "reviews": [
+            {
+                "reviewer": r.reviewer,
+                "org": r.org.code,
+                "org_name": r.org.name,
+                "decision": r.decision,
+                "comment": r.comment,
+                "decided_at": r.decided_at.isoformat(),
+            }
+            for r in reviews_of(uow, job)
+        ],
+        "reviewers_required": uow.settings.reviewers_required,
+        "can_review": can_review(uow, actor, job)
+        and job.status == "in_review"
+        and all(r.reviewer != actor.username for r in reviews_of(uow, job)),
+        "budget": {"total": b.total, "spent": b.spent, "left": b.left},
+        "created_at": job.created_at.isoformat(),
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "decided_at": job.decided_at.isoformat() if job.decided_at else None,
+    }
