@@ -1,5 +1,5 @@
-"""The demo city's trusted environment at work: 人社局 declares the range of 缴费基数 (so DP can bound
-contributions), the credit-scenario developer runs an aggregate query that the operator and 人社局 approve
+"""The demo city's trusted environment at work: providers declare the ranges of 缴费基数 and 注册资本 (so DP can
+bound contributions), the credit-scenario developer runs an aggregate query that the operator and 人社局 approve
 (一模型一审定), and a differentially private query waits in the review queue."""
 
 from __future__ import annotations
@@ -24,11 +24,14 @@ AGGREGATE_SQL = """SELECT 险种, 缴费月份, COUNT(*) AS 缴费人次,
 FROM 社会保险缴费记录
 GROUP BY 险种, 缴费月份
 ORDER BY 险种, 缴费月份"""
-DP_SQL = """SELECT 险种, COUNT(*) AS 缴费人次, AVG(缴费基数) AS 平均缴费基数
-FROM 社会保险缴费记录
-GROUP BY 险种"""
+DP_SQL = """SELECT 登记状态, COUNT(*) AS 企业数
+FROM 企业登记信息
+GROUP BY 登记状态"""
 APPROVAL = "汇总结果已过最小单元格与优势规则，同意发布"
-BASE_RANGE = {"kind": "range", "params": {"column": "缴费基数", "min": 0, "max": 50000}}
+RANGES = {  # provider, resource title, item, declared range: what DP clamps each person's value to
+    ("rsj", "社会保险缴费记录", "缴费基数"): (0, 50000),
+    ("scjgj", "企业登记信息", "注册资本(万元)"): (0, 100000),
+}
 
 
 def _actor(platform: Platform, username: str) -> Actor:
@@ -44,23 +47,24 @@ def _agreement(platform: Platform) -> str | None:
     return None
 
 
-def _declare_range(platform: Platform) -> None:
-    rsj = _actor(platform, "rsj")
+def _declare_range(platform: Platform, provider: str, title: str, column: str, bounds: tuple[int, int]) -> None:
+    actor = _actor(platform, provider)
     with platform.uow(write=True) as uow:
-        found, _ = services.search(uow, rsj, "社会保险缴费记录", limit=5)
-        res = next(r for r in found if r.title == "社会保险缴费记录")
+        found, _ = services.search(uow, actor, title, limit=5)
+        res = next(r for r in found if r.title == title)
         rules = quality.declared_rules(uow, res) or []
-        if any(r.get("kind") == "range" and r.get("params", {}).get("column") == "缴费基数" for r in rules):
+        if any(r.get("kind") == "range" and r.get("params", {}).get("column") == column for r in rules):
             return
-        version = services.current_version(uow, rsj, res.code)
-        quality.set_rules(uow, rsj, res, [*rules, BASE_RANGE], version)
+        rule = {"kind": "range", "params": {"column": column, "min": bounds[0], "max": bounds[1]}}
+        quality.set_rules(uow, actor, res, [*rules, rule], services.current_version(uow, actor, res.code))
 
 
 def show_sandbox(platform: Platform, echo: Callable[[str], object]) -> None:
     number = _agreement(platform)
     if number is None:
         return
-    _declare_range(platform)
+    for (provider, title, column), bounds in RANGES.items():
+        _declare_range(platform, provider, title, column, bounds)
     dev = _actor(platform, "developer")
     with platform.uow(write=True) as uow:
         job = jobs.submit_sql(uow, dev, number, AGGREGATE_SQL, title="各险种按月缴费基数统计")
@@ -70,6 +74,6 @@ def show_sandbox(platform: Platform, echo: Callable[[str], object]) -> None:
             review.decide(uow, _actor(platform, reviewer), job.number, "approve", APPROVAL)
     echo(f"沙箱作业 {job.number}：聚合查询经输出控制和两人审定，可下载 / job approved after output control and review")
     with platform.uow(write=True) as uow:
-        dp = jobs.submit_sql(uow, dev, number, DP_SQL, dp=True, epsilon=0.2, title="各险种平均缴费基数（差分隐私）")
+        dp = jobs.submit_sql(uow, dev, number, DP_SQL, dp=True, epsilon=0.2, title="各登记状态企业数（差分隐私）")
     Worker(platform, execute).run_one()
     echo(f"沙箱作业 {dp.number}：差分隐私查询（ε=0.2）待审定 / DP job awaiting review")
