@@ -102,36 +102,45 @@ class SparkEngine:
             try:
                 for view, path in files.items():
                     spark.read.parquet(str(Path(path).resolve())).createTempView(view)
-                return spark.sql(query.sql).limit(limits.max_rows + 1).toArrow()
+                table = spark.sql(query.sql).limit(limits.max_rows + 1).toArrow()
             except (PySparkException, Py4JError) as e:
                 # ``from None``: Spark's message may quote data values; it must not reach logs via __cause__.
                 raise spark_error(str(e), timed_out=fired.is_set(), limits=limits) from None
+            if fired.is_set():  # finished, but past its time limit: refused like any other overrun
+                raise messages.timeout(limits.seconds)
+            return table
 
 
 @contextmanager
 def _job_group(spark: SparkSession, group: str, seconds: float) -> Iterator[threading.Event]:
-    """Jobs started in the block belong to ``group``; a timer cancels them after ``seconds``."""
+    """Jobs started in the block belong to ``group``; past ``seconds`` a timer cancels them, and keeps
+    cancelling every half second, so a job that only starts after the deadline is stopped too."""
     context = spark.sparkContext
-    fired = threading.Event()
+    fired, done = threading.Event(), threading.Event()
 
     def stop() -> None:
+        if done.wait(seconds):
+            return
         fired.set()
-        context.cancelJobGroup(group)
+        while True:
+            context.cancelJobGroup(group)
+            if done.wait(0.5):
+                return
 
     context.setJobGroup(group, "gongshu sandbox query", interruptOnCancel=True)
-    timer = threading.Timer(seconds, stop)
-    timer.daemon = True
+    timer = threading.Thread(target=stop, daemon=True)
     timer.start()
     try:
         yield fired
     finally:
-        timer.cancel()
+        done.set()
+        timer.join()
         context.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type]
 
 
 def spark_error(message: str, *, timed_out: bool, limits: RunLimits) -> EngineError:
     """The EngineError for a Spark failure; its message never carries a data value."""
-    if timed_out and ("CANCELLED" in message or "cancelled" in message):
+    if timed_out:  # whatever Spark says of a cancelled job, the time limit stopped it
         return messages.timeout(limits.seconds)
     if "OutOfMemoryError" in message:
         return messages.memory(limits.memory_mb)
