@@ -1,7 +1,9 @@
 """Differencing control (差分攻击防护): a query whose population (its rows after FROM, joins and WHERE)
 differs from an earlier query's over the same source by fewer than the minimum cell count would reveal
-those few persons by subtraction, so it is refused; so is a population (or its complement) smaller than
-the minimum. Queries under differential privacy are exempt: their noise covers such pairs."""
+those few persons by subtraction, so it is refused; so is one that overlaps an earlier population in fewer
+than the minimum (the pair a general tracker needs: q(A∩B) = q(A) + q(B) − q(A∪B)), and a population (or
+its complement) smaller than the minimum. Queries under differential privacy are exempt: their noise covers
+such combinations."""
 
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def _cond(where: str) -> str:
 
 def counting_sql(sql: str, new: Population, earlier: Sequence[str]) -> str:
     """One scan over the query's source: rows in its population, all rows, and the symmetric difference
-    with each earlier population."""
+    and the intersection with each earlier population."""
     tree = _select(sql)
     assert tree is not None
     tree = tree.copy()
@@ -52,13 +54,16 @@ def counting_sql(sql: str, new: Population, earlier: Sequence[str]) -> str:
         tree.set(key, None)
     cols = [f"COUNT(*) FILTER (WHERE {_cond(new.where)}) AS n_pop", "COUNT(*) AS n_all"]
     cols += [f"COUNT(*) FILTER (WHERE {_cond(new.where)} <> {_cond(w)}) AS d{i}" for i, w in enumerate(earlier)]
+    cols += [f"COUNT(*) FILTER (WHERE {_cond(new.where)} AND {_cond(w)}) AS i{i}" for i, w in enumerate(earlier)]
     tree.set("expressions", [sqlglot.parse_one(c, read="duckdb") for c in cols])
     return tree.sql("duckdb")
 
 
 def judge(counts: Sequence[int], earlier: Sequence[str], min_cell: int) -> Finding:
-    """Read the counts of ``counting_sql``: refuse tiny populations, tiny complements and tiny differences."""
-    n_pop, n_all, *diffs = counts
+    """Read the counts of ``counting_sql``: refuse tiny populations, tiny complements, tiny differences
+    and tiny overlaps with an earlier population."""
+    n_pop, n_all, *pairs = counts
+    diffs, overlaps = pairs[: len(earlier)], pairs[len(earlier) :]
     if 0 < n_pop < min_cell:
         return _refuse(
             f"查询总体仅 {n_pop} 行，少于最小单元格 {min_cell}",
@@ -75,6 +80,13 @@ def judge(counts: Sequence[int], earlier: Sequence[str], min_cell: int) -> Findi
                 f"与此前条件为「{where or '全部'}」的查询相比，总体只差 {d} 行，相减即可识别个体",
                 f"its population differs from an earlier query's (WHERE {where or 'all'}) by {d} rows: "
                 "subtraction would single them out",
+            )
+    for n, where in zip(overlaps, earlier, strict=True):
+        if 0 < n < min_cell:  # q(A∩B) = q(A) + q(B) − q(A∪B): the general tracker's pair
+            return _refuse(
+                f"与此前条件为「{where or '全部'}」的查询相比，两个总体只重叠 {n} 行，组合查询即可识别个体（追踪攻击）",
+                f"its population overlaps an earlier query's (WHERE {where or 'all'}) in only {n} rows: "
+                "combining the queries would single them out (tracker)",
             )
     return Finding(
         RULE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from gongshu.identity import Actor
@@ -10,12 +11,31 @@ from gongshu.platform import UnitOfWork
 from gongshu.sandbox import budget
 from gongshu.sandbox.jobs import agreement_of
 from gongshu.sandbox.models import Job
-from gongshu.sandbox.review import can_review, reviews_of
+from gongshu.sandbox.review import can_review, provider_orgs, reviews_of
 from gongshu.sandbox.states import LABELS
 
 
 def _json(text: str, default: Any) -> Any:
     return json.loads(text) if text else default
+
+
+LAST_ERROR = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))\b", re.M)
+WITHHELD = (
+    "程序输出可能含有原始数据，仅数据提供部门可见",
+    "what the program printed may hold raw data; only the providing departments see it",
+)
+
+
+def log_for(uow: UnitOfWork, actor: Actor, job: Job) -> str:
+    """What a Python job printed, for the providers of its inputs only (it may print raw rows, 原始数据不出域);
+    everyone else learns the exception class of the failure, never its message (messages can hold values)."""
+    if not job.log:
+        return ""
+    if actor.is_system or actor.org_id in provider_orgs(uow, job):
+        return job.log
+    errors = LAST_ERROR.findall(job.log)
+    last = f"\n{errors[-1]}" if errors else ""
+    return f"{WITHHELD[0]} / {WITHHELD[1]}{last}"
 
 
 def job_view(uow: UnitOfWork, actor: Actor, job: Job, *, with_code: bool = True) -> dict[str, Any]:
@@ -44,7 +64,7 @@ def job_view(uow: UnitOfWork, actor: Actor, job: Job, *, with_code: bool = True)
         "control_report": _json(job.control_report, {}),
         "checks": _json(job.checks, []),
         "error": _json(job.error, None),
-        "log": job.log,
+        "log": log_for(uow, actor, job),
         "outputs": [
             {
                 "name": o.name,
