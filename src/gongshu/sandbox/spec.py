@@ -69,7 +69,7 @@ class OutputColumn:
     aggregate: AggKind | None = None
     sources: frozenset[tuple[str, str]] = frozenset()  # (table, column) this output depends on
     protected: bool = False  # depends on a protected item
-    dominance: str | None = None  # for sum/avg of a numeric item: hidden column prefix holding max/sum of |x|
+    dominance: str | None = None  # sum/avg without DP: hidden column prefix holding max/sum of |x|
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,9 @@ class Analysis:
 
     ``run_sql`` is the developer's query rewritten for the protected path: its output columns are the
     developer's (same names, same order) followed by hidden columns whose names start with ``__``:
-    ``__n`` (persons/entities in the row), per sum/avg ``__dmax_<i>`` / ``__dsum_<i>`` (max and sum of
-    |x| for the dominance rule) and, under DP, clamped sums and counts (``__sum_<i>``, ``__cnt_<i>``).
+    ``__n`` (persons/entities in the row), then without DP, per sum/avg, ``__dmax_<i>`` / ``__dsum_<i>``
+    (max and sum of |x| for the dominance rule), and under DP, per avg, its clamped sum and count
+    (``__sum_<i>``, ``__cnt_<i>``) — no dominance columns under DP, where that rule does not run.
     """
 
     sql: str  # the developer's query, normalized (DuckDB dialect)

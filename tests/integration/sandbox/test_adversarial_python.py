@@ -18,7 +18,12 @@ from gongshu.sandbox import jobs, views
 from gongshu.sandbox.access import granted_tables
 from gongshu.sandbox.jobs import get_job
 
-pytestmark = pytest.mark.skipif(not Path("/usr/bin/bwrap").exists(), reason="bubblewrap is not installed")
+# Python jobs run one at a time on one test worker: the isolation tests count every job process
+# on the machine.
+pytestmark = [
+    pytest.mark.skipif(not Path("/usr/bin/bwrap").exists(), reason="bubblewrap is not installed"),
+    pytest.mark.xdist_group("bwrap"),
+]
 T = "居民收入抽样信息"
 world = test_adversarial.world  # the same module-scoped sandbox fixture, one per module and backend
 

@@ -20,7 +20,12 @@ from gongshu.sandbox.isolation.bubblewrap import SANDBOX_ENV, UID_BASE
 from gongshu.sandbox.isolation.formats import validate_output
 
 REPO = Path(__file__).resolve().parents[3]
-pytestmark = pytest.mark.skipif(not Path("/usr/bin/bwrap").exists(), reason="bubblewrap is not installed")
+# Python jobs run one at a time on one test worker: the isolation tests count every job process
+# on the machine.
+pytestmark = [
+    pytest.mark.skipif(not Path("/usr/bin/bwrap").exists(), reason="bubblewrap is not installed"),
+    pytest.mark.xdist_group("bwrap"),
+]
 
 
 def job(

@@ -21,7 +21,9 @@ from gongshu.sandbox.queue import Worker, recover
 from gongshu.sandbox.work import execute
 from sandbox_setup import build_sandbox
 
-pytestmark = pytest.mark.usefixtures("backend")
+# Python jobs run one at a time on one test worker: the isolation tests count every job process
+# on the machine.
+pytestmark = [pytest.mark.usefixtures("backend"), pytest.mark.xdist_group("bwrap")]
 
 SLOW = """
 import time, pathlib

@@ -112,3 +112,25 @@ def test_dp_reads_one_row_per_person_and_clamps_sums(con: duckdb.DuckDBPyConnect
 def test_developer_order_and_limit_are_kept(con: duckdb.DuckDBPyConnection) -> None:
     rows = _rows(con, "SELECT 区县, count(*) FROM 人员 GROUP BY 区县 ORDER BY 2 DESC LIMIT 1")
     assert [(r["区县"], r["count_star()"]) for r in rows] == [("东城", 4)]
+
+
+def test_dp_clamps_nan_and_infinities_into_the_bounds_and_skips_null(tmp_path: Path) -> None:
+    values = [float("nan"), None, float("inf"), float("-inf"), 50.0, 500.0, -1.0]
+    path = tmp_path / "收入.parquet"
+    pq.write_table(pa.table({"身份证号": [f"P{i}" for i in range(len(values))], "工资": values}), path)
+    spec = TableSpec(
+        name="收入",
+        columns={
+            "身份证号": ColumnSpec("身份证号", True, identifier=True),
+            "工资": ColumnSpec("工资", True, numeric=True, bounds=(0, 100)),
+        },
+        entity="身份证号",
+    )
+    analysis = analyze("SELECT sum(工资) AS s, avg(工资) AS a FROM 收入", {"收入": spec}, dp=True)
+    with duckdb.connect() as connection:
+        connection.execute(f"CREATE VIEW \"收入\" AS SELECT * FROM read_parquet('{path}')")
+        row = connection.execute(analysis.run_sql).fetchone()
+    assert row is not None
+    total, _, n, clamped_sum, counted = row
+    # NaN → 100, +inf → 100, -inf → 0, 50, 500 → 100, -1 → 0; NULL adds nothing and is not counted
+    assert (total, clamped_sum, counted, n) == (350.0, 350.0, 6, 7)

@@ -206,9 +206,17 @@ def test_sum_and_avg_get_dominance_columns() -> None:
 def test_dp_clamps_sums_and_splits_averages() -> None:
     sql = "SELECT 区县, sum(工资) AS s, avg(年龄) AS a FROM 人员 GROUP BY 区县"
     run = analyze(sql, TABLES, dp=True).run_sql
-    assert 'SUM(LEAST(GREATEST("人员"."工资", 0), 1000000)) AS "s"' in run
-    assert 'SUM(LEAST(GREATEST("人员"."年龄", 0), 120)) AS "__sum_2"' in run
+    wage = '"人员"."工资"'
+    assert f'SUM(CASE WHEN {wage} < 0 THEN 0 WHEN {wage} > 1000000 THEN 1000000 ELSE {wage} END) AS "s"' in run
+    age = '"人员"."年龄"'
+    assert f'SUM(CASE WHEN {age} < 0 THEN 0 WHEN {age} > 120 THEN 120 ELSE {age} END) AS "__sum_2"' in run
     assert 'COUNT("人员"."年龄") AS "__cnt_2"' in run
+
+
+def test_dp_leaves_out_the_dominance_columns_its_rules_never_read() -> None:
+    analysis = analyze("SELECT 区县, sum(工资) AS s, avg(年龄) AS a FROM 人员 GROUP BY 区县", TABLES, dp=True)
+    assert "__dmax_" not in analysis.run_sql and "__dsum_" not in analysis.run_sql
+    assert all(c.dominance is None for c in analysis.columns)
 
 
 def test_dp_reads_a_repeating_entity_table_one_row_per_entity() -> None:

@@ -41,7 +41,8 @@ def protect(
 
     Args:
         result: the rewritten query's result: the developer's columns (described by ``columns``, in order), then
-            hidden ``__`` columns (``__n``, ``__dmax_<i>``/``__dsum_<i>``, under DP ``__sum_<i>``/``__cnt_<i>``).
+            hidden ``__`` columns (``__n``; without DP ``__dmax_<i>``/``__dsum_<i>``, under DP
+            ``__sum_<i>``/``__cnt_<i>``).
         columns: the developer's output columns, from the SQL analysis.
         cfg: the agreement's settings; DP runs when ``cfg.epsilon`` > 0.
         bounds: output index → the (lo, hi) range a SUM/AVG was clamped to; needed under DP for the sensitivity.

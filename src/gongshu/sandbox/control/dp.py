@@ -6,9 +6,14 @@ item's declared range (lo, hi). So one person changes one group's cells by at mo
 hidden ``__n`` and ``__cnt_<i>``) or by max(|lo|, |hi|) (SUM, and an AVG's hidden ``__sum_<i>``). ε is split
 equally over the releases: one per COUNT / COUNT DISTINCT / SUM, two per AVG (its sum and its count) and one more
 for ``__n``, which decides which groups are released. Each release is one OpenDP Laplace measurement over the
-whole column (``make_laplace`` on ``vector_domain`` with ``l1_distance``: integer for counts, floats of
+whole column (``make_laplace`` on ``vector_domain`` with ``l1_distance``: 64-bit integers for counts, floats of
 granularity 2^-30 for sums); its scale starts at sensitivity / ε-share and is raised until OpenDP's own privacy
 map certifies at most the share. ``epsilon_spent`` is the sum of the certified ε (basic composition).
+
+Cost. Building a measurement and searching its scale and τ take longer than noising a few hundred cells, and
+depend only on (ε share, sensitivity, δ, minimum cell, column length for floats), so they are cached; the columns
+go to OpenDP as NumPy arrays (no per-value conversion in Python). What remains is OpenDP's exact sampler, a few
+microseconds per cell.
 
 Group keys. A group present in one dataset and absent in its neighbour would give itself away, so the rows go
 through ``make_laplace_threshold`` on ``{row: __n}``: a row is released only when its noisy count reaches
@@ -32,6 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import opendp.prelude as dp
@@ -47,6 +53,7 @@ RULE = "differential-privacy"
 PROTECTION = "dp"
 K = -30  # float noise granularity 2^K: fine enough for any sum, and ~3× faster than OpenDP's exact default
 KEY_DISTANCE = (1, 1, 1)  # one person: one group (l0), by 1 (l1, l∞)
+COUNT = "i64"  # OpenDP's type for counts (its ``int`` is i32)
 
 
 @dataclass(frozen=True)
@@ -123,38 +130,58 @@ def plan(work: Work) -> list[Release] | Finding:
 def release_rows(work: Work, share: float) -> tuple[int, float, float]:
     """Keep only rows whose noisy ``__n`` reaches τ; returns (τ, certified ε, certified δ)."""
     n = work.n
-    domain = dp.map_domain(dp.atom_domain(T=int), dp.atom_domain(T=int))
-    metric = dp.l01inf_distance(dp.absolute_distance(T=int))
+    meas, tau, eps, delta = key_threshold(share, work.cfg.min_cell, work.cfg.delta)
+    candidates = np.flatnonzero(n > 0)
+    released = meas(dict(zip(candidates.tolist(), n[candidates].tolist(), strict=True)))
+    work.keep[:] = False
+    work.keep[list(released)] = True
+    return tau, eps, delta
+
+
+@lru_cache(maxsize=64)
+def key_threshold(share: float, min_cell: int, delta: float) -> tuple[dp.Measurement, int, float, float]:
+    """The stability histogram releasing row numbers for an ε share: (measurement, τ, certified ε, certified δ)."""
+    domain = dp.map_domain(dp.atom_domain(T=int), dp.atom_domain(T=COUNT))
+    metric = dp.l01inf_distance(dp.absolute_distance(T=COUNT))
 
     def build(scale: float, tau: int) -> dp.Measurement:
         return dp.m.make_laplace_threshold(domain, metric, scale=scale, threshold=tau)
 
     _, scale = calibrate(lambda s: build(s, 1), lambda m: m.map(KEY_DISTANCE)[0], 1.0 / share, share)
-    tau = math.ceil(max(work.cfg.min_cell, 1) + scale * math.log(1 / (2 * work.cfg.delta)))
+    tau = math.ceil(max(min_cell, 1) + scale * math.log(1 / (2 * delta)))
     meas = build(scale, tau)
-    while meas.map(KEY_DISTANCE)[1] > work.cfg.delta:  # pragma: no cover - τ above already meets δ in 0.16
+    while meas.map(KEY_DISTANCE)[1] > delta:  # pragma: no cover - τ above already meets δ in 0.16
         tau += max(1, math.ceil(scale))
         meas = build(scale, tau)
-    released = meas({int(r): int(n[r]) for r in np.flatnonzero(n > 0)})
-    work.keep[:] = False
-    work.keep[list(released)] = True
-    eps, delta = meas.map(KEY_DISTANCE)
-    return tau, float(eps), float(delta)
+    eps, certified = meas.map(KEY_DISTANCE)
+    return meas, tau, float(eps), float(certified)
 
 
-def laplace(values: list, integer: bool, sensitivity: float, share: float) -> tuple[np.ndarray, float]:
+def laplace(values: np.ndarray, integer: bool, sensitivity: float, share: float) -> tuple[np.ndarray, float]:
     """Noise a whole column in one OpenDP call; returns the noisy values and the ε OpenDP certifies."""
-    if integer:
-        ints = dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int)
-        d_in: float = int(sensitivity)
-        meas, _ = calibrate(lambda s: dp.m.make_laplace(*ints, scale=s), lambda m: m.map(d_in), 1 / share, share)
-    else:
-        floats = dp.vector_domain(dp.atom_domain(T=float, nan=False), size=len(values)), dp.l1_distance(T=float)
-        d_in = float(sensitivity)
-        scale = sensitivity / share
-        meas, _ = calibrate(lambda s: dp.m.make_laplace(*floats, scale=s, k=K), lambda m: m.map(d_in), scale, share)
-    out = np.asarray(meas(values) if values else [], dtype=np.int64 if integer else np.float64)
-    return out, float(meas.map(d_in))
+    meas, eps = count_noise(int(sensitivity), share) if integer else sum_noise(sensitivity, share, values.size)
+    out = np.asarray(meas(values) if values.size else [], dtype=np.int64 if integer else np.float64)
+    return out, eps
+
+
+@lru_cache(maxsize=256)
+def count_noise(sensitivity: int, share: float) -> tuple[dp.Measurement, float]:
+    """Laplace noise on a vector of counts, calibrated to the ε share: (measurement, certified ε)."""
+    space = dp.vector_domain(dp.atom_domain(T=COUNT)), dp.l1_distance(T=COUNT)
+    meas, _ = calibrate(
+        lambda s: dp.m.make_laplace(*space, scale=s), lambda m: m.map(sensitivity), sensitivity / share, share
+    )
+    return meas, float(meas.map(sensitivity))
+
+
+@lru_cache(maxsize=256)
+def sum_noise(sensitivity: float, share: float, size: int) -> tuple[dp.Measurement, float]:
+    """Laplace noise on a vector of ``size`` sums (granularity 2^K), calibrated to the ε share."""
+    space = dp.vector_domain(dp.atom_domain(T=float, nan=False), size=size), dp.l1_distance(T=float)
+    meas, _ = calibrate(
+        lambda s: dp.m.make_laplace(*space, scale=s, k=K), lambda m: m.map(sensitivity), sensitivity / share, share
+    )
+    return meas, float(meas.map(sensitivity))
 
 
 def calibrate(
@@ -168,10 +195,11 @@ def calibrate(
     return meas, scale
 
 
-def column_values(work: Work, name: str, rows: np.ndarray, integer: bool) -> list:
-    """The true values of a result column at the released rows (a null as 0), as OpenDP wants them."""
+def column_values(work: Work, name: str, rows: np.ndarray, integer: bool) -> np.ndarray:
+    """The true values of a result column at the released rows (a null as 0): int64 or float64, for OpenDP."""
     arr = pc.fill_null(work.result.column(name).combine_chunks(), 0).take(pa.array(rows, type=pa.int64()))
-    return arr.cast(pa.int64() if integer else pa.float64()).to_pylist()
+    values = arr.cast(pa.int64() if integer else pa.float64()).to_numpy(zero_copy_only=False)
+    return np.array(values, dtype=np.int64 if integer else np.float64)  # a writable copy: OpenDP refuses read-only
 
 
 def finish(work: Work, releases: list[Release], noisy: dict[str, np.ndarray], rows: np.ndarray) -> None:

@@ -18,8 +18,8 @@ def analyze(sql: str, tables: Mapping[str, TableSpec], *, limits: Limits = Limit
     """Check ``sql`` against the policy for the granted ``tables`` and return the analysis with the query to run.
 
     Raises ``SqlRefused`` naming the first rule that fails and where. ``Analysis.columns[i].dominance``, for a
-    SUM/AVG column ``i``, is the template ``"__d{}_<i>"``: ``.format("max")`` names the hidden list of the
-    ``DOMINANCE_TOP`` largest |x| of the cell, ``.format("sum")`` the hidden sum of |x|.
+    SUM/AVG column ``i`` of a query without DP, is the template ``"__d{}_<i>"``: ``.format("max")`` names the
+    hidden list of the ``DOMINANCE_TOP`` largest |x| of the cell, ``.format("sum")`` the hidden sum of |x|.
     """
     q = Query(sql, tables, limits, dp)
     findings = [f for rule in RULES if (f := rule(q)) is not None]

@@ -52,7 +52,7 @@ def _output(q: Query, i: int, written: exp.Expr, bound: exp.Expr) -> Output:
         aggregate=kind,
         sources=flow.sources,
         protected=any(q.is_protected(item) for item in flow.sources),
-        dominance=f"__d{{}}_{i}" if kind in ("sum", "avg") else None,
+        dominance=f"__d{{}}_{i}" if kind in ("sum", "avg") and not q.dp else None,  # no dominance rule under DP
     )
     return Output(column, name, written, bound, top)
 
