@@ -10,9 +10,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from gongshu.catalog import quality, services
+from gongshu.demo.actors import demo_actor
 from gongshu.grants.models import Agreement
-from gongshu.identity import Actor
-from gongshu.identity import services as identity
 from gongshu.platform import Platform
 from gongshu.sandbox import jobs, review
 from gongshu.sandbox.queue import Worker
@@ -34,11 +33,6 @@ RANGES = {  # provider, resource title, item, declared range: what DP clamps eac
 }
 
 
-def _actor(platform: Platform, username: str) -> Actor:
-    with platform.uow() as uow:
-        return identity.actor_for(identity.get_user(uow, username))
-
-
 def _agreement(platform: Platform) -> str | None:
     with platform.uow() as uow:
         for a in uow.session.execute(select(Agreement).order_by(Agreement.id)).scalars():
@@ -48,7 +42,7 @@ def _agreement(platform: Platform) -> str | None:
 
 
 def _declare_range(platform: Platform, provider: str, title: str, column: str, bounds: tuple[int, int]) -> None:
-    actor = _actor(platform, provider)
+    actor = demo_actor(platform, provider)
     with platform.uow(write=True) as uow:
         found, _ = services.search(uow, actor, title, limit=5)
         res = next(r for r in found if r.title == title)
@@ -65,13 +59,13 @@ def show_sandbox(platform: Platform, echo: Callable[[str], object]) -> None:
         return
     for (provider, title, column), bounds in RANGES.items():
         _declare_range(platform, provider, title, column, bounds)
-    dev = _actor(platform, "developer")
+    dev = demo_actor(platform, "developer")
     with platform.uow(write=True) as uow:
         job = jobs.submit_sql(uow, dev, number, AGGREGATE_SQL, title="各险种按月缴费基数统计")
     Worker(platform, execute).run_one()
     for reviewer in ("operator", "rsj"):
         with platform.uow(write=True) as uow:
-            review.decide(uow, _actor(platform, reviewer), job.number, "approve", APPROVAL)
+            review.decide(uow, demo_actor(platform, reviewer), job.number, "approve", APPROVAL)
     echo(f"沙箱作业 {job.number}：聚合查询经输出控制和两人审定，可下载 / job approved after output control and review")
     with platform.uow(write=True) as uow:
         dp = jobs.submit_sql(uow, dev, number, DP_SQL, dp=True, epsilon=0.2, title="各登记状态企业数（差分隐私）")

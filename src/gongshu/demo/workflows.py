@@ -10,10 +10,10 @@ from datetime import timedelta
 from gongshu.catalog import desensitization, objections, services, sharing
 from gongshu.catalog.models import Resource
 from gongshu.classify.desensitize import Plan
+from gongshu.demo.actors import demo_actor
 from gongshu.demo.sandbox_jobs import show_sandbox
 from gongshu.grants import agreements, applications
 from gongshu.identity import Actor
-from gongshu.identity import services as identity
 from gongshu.ledger import services as ledger
 from gongshu.platform import Platform, UnitOfWork
 
@@ -21,11 +21,6 @@ LICENCE_PLAN = {
     "steps": [{"column": "联系电话", "operator": "mask", "params": {"keep_first": 3, "keep_last": 2}}],
     "drop": [],
 }
-
-
-def _actor(platform: Platform, username: str) -> Actor:
-    with platform.uow() as uow:
-        return identity.actor_for(identity.get_user(uow, username))
 
 
 def _code(platform: Platform, actor: Actor, title: str) -> str:
@@ -67,7 +62,7 @@ def show_workflows(platform: Platform, echo: Callable[[str], object]) -> None:
 
 
 def _open_licences(platform: Platform, echo: Callable[[str], object]) -> None:
-    owner = _actor(platform, "xzspj")
+    owner = demo_actor(platform, "xzspj")
     code = _code(platform, owner, "营业执照信息")
     with platform.uow(write=True) as uow:
         plan = Plan.from_json(LICENCE_PLAN)
@@ -90,7 +85,7 @@ def _request_approved(
     comment: str,
 ) -> str:
     """One access request made by ``requester`` and approved by ``owner``; returns its number."""
-    owner_actor, asker = _actor(platform, owner), _actor(platform, requester)
+    owner_actor, asker = demo_actor(platform, owner), demo_actor(platform, requester)
     code = _code(platform, owner_actor, title)
     now = platform.clock.now()
     with platform.uow(write=True) as uow:
@@ -140,7 +135,7 @@ def _apply_for_licences(platform: Platform, echo: Callable[[str], object]) -> No
 
 
 def _object(platform: Platform, echo: Callable[[str], object]) -> None:
-    raiser = _actor(platform, "wjw")
+    raiser = demo_actor(platform, "wjw")
     code = _code(platform, raiser, "企业登记信息")
     with platform.uow(write=True) as uow:
         obj = objections.raise_objection(
@@ -156,7 +151,7 @@ def _object(platform: Platform, echo: Callable[[str], object]) -> None:
 def _scenario(
     platform: Platform, name: str, description: str, domain: str, purpose: str, wanted: dict[str, list[str]], days: int
 ) -> dict[str, object]:
-    dev = _actor(platform, "developer")
+    dev = demo_actor(platform, "developer")
     start = platform.clock.now().date()
     return {
         "scenario": name,
@@ -172,7 +167,7 @@ def _scenario(
 
 
 def _pending_review(platform: Platform, username: str, number: str) -> int:
-    actor = _actor(platform, username)
+    actor = demo_actor(platform, username)
     with platform.uow() as uow:
         return next(t.review.id for t in applications.my_reviews(uow, actor) if t.application.number == number)
 
@@ -190,7 +185,7 @@ def _authorize_credit_scenario(platform: Platform, echo: Callable[[str], object]
         },
         365,
     )
-    dev, bureau = _actor(platform, "developer"), _actor(platform, "bureau")
+    dev, bureau = demo_actor(platform, "developer"), demo_actor(platform, "bureau")
     with platform.uow(write=True) as uow:
         number = applications.create_draft(uow, dev, content).number
     with platform.uow(write=True) as uow:
@@ -200,13 +195,13 @@ def _authorize_credit_scenario(platform: Platform, echo: Callable[[str], object]
     for provider in ("scjgj", "rsj"):
         review = _pending_review(platform, provider, number)
         with platform.uow(write=True) as uow:
-            applications.review_part(uow, _actor(platform, provider), review, decision="approved", comment="同意")
+            applications.review_part(uow, demo_actor(platform, provider), review, decision="approved", comment="同意")
     with platform.uow(write=True) as uow:
         terms = agreements.Terms(epsilon=2.0, price_terms="按模型调用计费", fee_cap="0.05 元/次")
         agreement = agreements.make_agreement(uow, bureau, number, terms)
     for party in ("bureau", "operator", "developer"):
         with platform.uow(write=True) as uow:
-            agreements.sign(uow, _actor(platform, party), agreement.number)
+            agreements.sign(uow, demo_actor(platform, party), agreement.number)
     echo(f"授权协议 {agreement.number}：小微企业普惠信贷风控，三方签署生效 / agreement signed and in force")
 
 
@@ -220,7 +215,7 @@ def _traffic_application_in_review(platform: Platform, echo: Callable[[str], obj
         {"公交刷卡客流统计": ["日期", "线路编号", "时段", "刷卡人次"], "机动车登记信息": ["车辆类型", "初次登记日期"]},
         730,
     )
-    dev, bureau = _actor(platform, "developer"), _actor(platform, "bureau")
+    dev, bureau = demo_actor(platform, "developer"), demo_actor(platform, "bureau")
     with platform.uow(write=True) as uow:
         number = applications.create_draft(uow, dev, content).number
     with platform.uow(write=True) as uow:

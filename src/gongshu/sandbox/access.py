@@ -40,6 +40,24 @@ class GrantedTable:
     spec: TableSpec
 
 
+def inputs_json(tables: list[GrantedTable]) -> str:
+    """The job's inputs as recorded on it and in the ledger: code, SQL name, version and content hash."""
+    records = [{"code": t.code, "table": t.spec.name, "version": t.version, "sha256": t.sha256} for t in tables]
+    return json.dumps(records, ensure_ascii=False)
+
+
+def input_codes(inputs: str) -> set[str]:
+    return {i["code"] for i in json.loads(inputs)}
+
+
+def provider_orgs(uow: UnitOfWork, inputs: str) -> set[int]:
+    """The organizations providing the resources of a job's inputs (``Job.inputs``)."""
+    codes = input_codes(inputs)
+    if not codes:
+        return set()
+    return set(uow.session.execute(select(Resource.provider_id).where(Resource.code.in_(codes))).scalars())
+
+
 def granted_tables(uow: UnitOfWork, agreement: Agreement) -> list[GrantedTable]:
     """Every resource the agreement grants, at its current version, with the granted items only."""
     content = json.loads(agreement.content)

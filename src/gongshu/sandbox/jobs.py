@@ -18,7 +18,7 @@ from gongshu.grants.models import Agreement
 from gongshu.identity import Actor, Permission, Role, can, check, event
 from gongshu.platform import UnitOfWork
 from gongshu.sandbox import budget
-from gongshu.sandbox.access import GrantedTable, granted_tables
+from gongshu.sandbox.access import GrantedTable, granted_tables, inputs_json, provider_orgs
 from gongshu.sandbox.errors import JobNotFound
 from gongshu.sandbox.models import Job
 from gongshu.sandbox.pipeline import check_query
@@ -60,13 +60,6 @@ def limits(uow: UnitOfWork) -> Limits:
     return Limits(max_output_rows=uow.settings.max_output_rows)
 
 
-def _inputs(tables: list[GrantedTable]) -> str:
-    return json.dumps(
-        [{"code": t.code, "table": t.spec.name, "version": t.version, "sha256": t.sha256} for t in tables],
-        ensure_ascii=False,
-    )
-
-
 def _engine(uow: UnitOfWork, tables: list[GrantedTable]) -> str:
     return "spark" if any(t.code in uow.settings.spark_resources for t in tables) else "duckdb"
 
@@ -95,7 +88,7 @@ def submit_sql(
     if dp:
         budget.check_available(uow, agreement, eps)
     used = [t for t in tables if t.spec.name in analysis.tables]
-    job = _new(uow, actor, agreement, "sql", sql, title, inputs=_inputs(used), engine=_engine(uow, used))
+    job = _new(uow, actor, agreement, "sql", sql, title, inputs=inputs_json(used), engine=_engine(uow, used))
     job.dp, job.epsilon = dp, eps
     job.policy_report = json.dumps([asdict(f) for f in analysis.findings], ensure_ascii=False)
     _record_submit(uow, actor, job)
@@ -116,7 +109,7 @@ def submit_python(
     agreement = check_usable(uow, actor, agreement_number)
     _check_python(code, entry, outputs)
     tables = granted_tables(uow, agreement)
-    job = _new(uow, actor, agreement, "python", code, title, inputs=_inputs(tables), engine="bubblewrap")
+    job = _new(uow, actor, agreement, "python", code, title, inputs=inputs_json(tables), engine="bubblewrap")
     job.entry, job.declared_outputs = entry, json.dumps(outputs, ensure_ascii=False)
     _record_submit(uow, actor, job)
     return job
@@ -192,11 +185,7 @@ def can_see(uow: UnitOfWork, actor: Actor, job: Job) -> bool:
     """The developer organization, reviewers concerned (operator, providers of inputs), the bureau and regulators."""
     if actor.is_system or can(actor, Permission.JOB_READ_ALL) or actor.org_id == job.org_id:
         return True
-    if actor.role is Role.PROVIDER:
-        from gongshu.sandbox.review import provider_orgs  # one-way: review reads jobs
-
-        return actor.org_id in provider_orgs(uow, job)
-    return False
+    return actor.role is Role.PROVIDER and actor.org_id in provider_orgs(uow, job.inputs)
 
 
 def get_job(uow: UnitOfWork, actor: Actor, number: str) -> Job:

@@ -21,7 +21,7 @@ from gongshu.sandbox.isolation.bubblewrap import BubblewrapIsolation
 from gongshu.sandbox.isolation.formats import validate_output
 from gongshu.sandbox.isolation.ports import PyLimits, PyRun
 from gongshu.sandbox.runner import Context, Outcome, Refusal, staging
-from gongshu.sandbox.spec import Finding, OutputColumn
+from gongshu.sandbox.spec import ControlConfig, Finding, OutputColumn
 
 COUNT_COLUMN = "__n"  # a table output states the persons behind each row, as SQL results do
 REASON_ZH = {
@@ -104,11 +104,7 @@ def _collect(platform: Platform, ctx: Context, run: PyRun) -> Outcome:
         if kind == "table":
             table, report = _controlled(_read(path), ctx)
             control[name] = report
-            p = (
-                outputs.write_table(folder, _csv_name(name), table)
-                if name.endswith(".csv")
-                else _parquet(folder, name, table)
-            )
+            p = outputs.write_table(folder, name, table) if name.endswith(".csv") else _parquet(folder, name, table)
         else:
             shutil.copyfile(path, folder / name)
             p = outputs.Produced(name, kind, folder / name)
@@ -130,10 +126,6 @@ def _collect(platform: Platform, ctx: Context, run: PyRun) -> Outcome:
         "protections": sorted({p for r in control.values() for p in r.get("protections", [])}),
     }
     return Outcome(produced=produced, control=merged, findings=findings, log=run.log)
-
-
-def _csv_name(name: str) -> str:
-    return name
 
 
 def _parquet(folder: Path, name: str, table: pa.Table) -> outputs.Produced:
@@ -159,20 +151,14 @@ def _controlled(table: pa.Table, ctx: Context) -> tuple[pa.Table, dict]:
             )
         )
     names = [c for c in table.column_names if c != COUNT_COLUMN]
-    columns = [
-        OutputColumn(
-            name=c,
-            role="aggregate"
-            if pa.types.is_integer(table.schema.field(c).type) or pa.types.is_floating(table.schema.field(c).type)
-            else "group",
-            aggregate="sum"
-            if pa.types.is_integer(table.schema.field(c).type) or pa.types.is_floating(table.schema.field(c).type)
-            else None,
-        )
-        for c in names
-    ]
-    ordered = table.select([*names, COUNT_COLUMN])
-    controlled, report = protect(
-        ordered, columns, ctx.control.__class__(min_cell=ctx.control.min_cell, rounding=ctx.control.rounding), bounds={}
-    )
+    columns = [_column(c, table.schema.field(c).type) for c in names]
+    cfg = ControlConfig(min_cell=ctx.control.min_cell, rounding=ctx.control.rounding)  # no DP, no dominance inputs
+    controlled, report = protect(table.select([*names, COUNT_COLUMN]), columns, cfg, bounds={})
     return controlled, report_dict(report)
+
+
+def _column(name: str, type_: pa.DataType) -> OutputColumn:
+    """Numbers are additive aggregates; everything else is a group key."""
+    if pa.types.is_integer(type_) or pa.types.is_floating(type_):
+        return OutputColumn(name=name, role="aggregate", aggregate="sum")
+    return OutputColumn(name=name, role="group")

@@ -3,27 +3,19 @@ needs independent approvals (none by the submitter's organization); only approve
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from sqlalchemy import select
 
-from gongshu.catalog.models import Resource
 from gongshu.errors import Conflict, Invalid, PermissionDenied
 from gongshu.identity import Actor, Permission, Role, check, event
 from gongshu.platform import UnitOfWork
+from gongshu.sandbox.access import provider_orgs
 from gongshu.sandbox.jobs import agreement_of, get_job
 from gongshu.sandbox.models import Job, JobOutput, JobReview
 from gongshu.sandbox.states import JOB_TRANSITIONS, JobStatus, check_move
 
 DECISIONS = ("approve", "reject")
-
-
-def provider_orgs(uow: UnitOfWork, job: Job) -> set[int]:
-    codes = [i["code"] for i in json.loads(job.inputs)]
-    if not codes:
-        return set()
-    return set(uow.session.execute(select(Resource.provider_id).where(Resource.code.in_(codes))).scalars())
 
 
 def can_review(uow: UnitOfWork, actor: Actor, job: Job) -> bool:
@@ -32,7 +24,7 @@ def can_review(uow: UnitOfWork, actor: Actor, job: Job) -> bool:
         return False
     if actor.role is Role.OPERATOR:
         return actor.org_id == agreement_of(uow, job).operator_org_id
-    return actor.role is Role.PROVIDER and actor.org_id in provider_orgs(uow, job)
+    return actor.role is Role.PROVIDER and actor.org_id in provider_orgs(uow, job.inputs)
 
 
 def reviews_of(uow: UnitOfWork, job: Job) -> list[JobReview]:

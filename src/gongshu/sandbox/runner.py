@@ -16,10 +16,10 @@ from gongshu.grants.agreements import in_force
 from gongshu.identity import SYSTEM, event
 from gongshu.platform import Platform, UnitOfWork
 from gongshu.sandbox import budget, outputs
-from gongshu.sandbox.access import GrantedTable, granted_tables
+from gongshu.sandbox.access import GrantedTable, granted_tables, input_codes, inputs_json
 from gongshu.sandbox.errors import BudgetExhausted, SqlRefused
 from gongshu.sandbox.jobs import agreement_of, privacy
-from gongshu.sandbox.models import Job, JobOutput
+from gongshu.sandbox.models import Job, JobOutput, QueryRecord
 from gongshu.sandbox.spec import ControlConfig, Finding
 from gongshu.sandbox.states import JOB_TRANSITIONS, JobStatus, check_move
 
@@ -129,8 +129,6 @@ def finish(platform: Platform, number: str, out: Outcome, tables: list[GrantedTa
         if out.epsilon:
             budget.charge(uow, agreement, out.epsilon)  # raises BudgetExhausted: nothing is recorded
         if out.population is not None:
-            from gongshu.sandbox.models import QueryRecord
-
             uow.session.add(
                 QueryRecord(
                     agreement_id=agreement.id,
@@ -160,7 +158,7 @@ def finish(platform: Platform, number: str, out: Outcome, tables: list[GrantedTa
                     preview=outputs.preview_json(p),
                 )
             )
-        job.inputs = json.dumps([_input(t) for t in tables if t.code in _codes(job)], ensure_ascii=False)
+        job.inputs = inputs_json([t for t in tables if t.code in input_codes(job.inputs)])
         job.control_report = json.dumps(out.control, ensure_ascii=False)
         job.checks = json.dumps([asdict(f) for f in out.findings], ensure_ascii=False)
         job.log = out.log[-65536:]
@@ -175,14 +173,6 @@ def finish(platform: Platform, number: str, out: Outcome, tables: list[GrantedTa
         uow.record(replace(event(WORKER, "job.finish", "job", number, payload, **payload), agreement=agreement.number))
         uow.commit()
         return job.status
-
-
-def _codes(job: Job) -> set[str]:
-    return {i["code"] for i in json.loads(job.inputs)}
-
-
-def _input(t: GrantedTable) -> dict[str, Any]:
-    return {"code": t.code, "table": t.spec.name, "version": t.version, "sha256": t.sha256}
 
 
 def execute(platform: Platform, number: str, run_sql: Run, run_python: Run) -> str:

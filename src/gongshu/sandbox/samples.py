@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
-
-from gongshu.catalog.classification import column_types
-from gongshu.catalog.models import Resource
 from gongshu.errors import Invalid
 from gongshu.identity import event
 from gongshu.identity.policy import Actor
@@ -30,8 +26,7 @@ def sample(uow: UnitOfWork, actor: Actor, agreement_number: str, code: str, fmt:
         raise Invalid(
             f"协议 {agreement_number} 未授权资源 {code}", f"agreement {agreement_number} grants no resource {code}"
         )
-    res = uow.session.execute(select(Resource).where(Resource.code == code)).unique().scalar_one()
-    types = {c: found[0] for c, found in column_types(uow, res).items() if found}
+    types = {c.name: c.type for c in table.spec.columns.values() if c.type}
     seed = int(hashlib.sha256(f"{agreement.number}/{code}/{table.sha256}".encode()).hexdigest()[:8], 16)
     data = make_sample(
         table.path,

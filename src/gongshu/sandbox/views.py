@@ -9,9 +9,10 @@ from typing import Any
 from gongshu.identity import Actor
 from gongshu.platform import UnitOfWork
 from gongshu.sandbox import budget
-from gongshu.sandbox.jobs import agreement_of
+from gongshu.sandbox.access import granted_tables, provider_orgs
+from gongshu.sandbox.jobs import agreement_of, check_usable, privacy
 from gongshu.sandbox.models import Job
-from gongshu.sandbox.review import can_review, provider_orgs, reviews_of
+from gongshu.sandbox.review import can_review, reviews_of
 from gongshu.sandbox.states import LABELS
 
 
@@ -31,16 +32,55 @@ def log_for(uow: UnitOfWork, actor: Actor, job: Job) -> str:
     everyone else learns the exception class of the failure, never its message (messages can hold values)."""
     if not job.log:
         return ""
-    if actor.is_system or actor.org_id in provider_orgs(uow, job):
+    if actor.is_system or actor.org_id in provider_orgs(uow, job.inputs):
         return job.log
     errors = LAST_ERROR.findall(job.log)
     last = f"\n{errors[-1]}" if errors else ""
     return f"{WITHHELD[0]} / {WITHHELD[1]}{last}"
 
 
+def budget_view(b: budget.Budget) -> dict[str, float]:
+    return {"total": b.total, "spent": b.spent, "left": b.left}
+
+
+def agreement_view(uow: UnitOfWork, actor: Actor, number: str) -> dict[str, Any]:
+    """What a developer may use under an agreement in force: the tables with their SQL names and items
+    (which are protected: usable in aggregates only), the privacy terms and the ε budget."""
+    agreement = check_usable(uow, actor, number)
+    tables = [
+        {
+            "code": t.code,
+            "title": t.title,
+            "table": t.spec.name,
+            "version": t.version,
+            "sha256": t.sha256,
+            "rows": t.spec.rows,
+            "items": [
+                {
+                    "name": c.name,
+                    "protected": c.protected,
+                    "identifier": c.identifier,
+                    "numeric": c.numeric,
+                    "bounds": list(c.bounds) if c.bounds else None,
+                    "type": c.type,
+                }
+                for c in t.spec.columns.values()
+            ],
+        }
+        for t in granted_tables(uow, agreement)
+    ]
+    return {
+        "agreement": agreement.number,
+        "privacy": privacy(agreement),
+        "budget": budget_view(budget.budget_of(uow, agreement)),
+        "tables": tables,
+    }
+
+
 def job_view(uow: UnitOfWork, actor: Actor, job: Job, *, with_code: bool = True) -> dict[str, Any]:
     agreement = agreement_of(uow, job)
     b = budget.budget_of(uow, agreement)
+    reviews = reviews_of(uow, job)
     return {
         "number": job.number,
         "title": job.title,
@@ -85,13 +125,13 @@ def job_view(uow: UnitOfWork, actor: Actor, job: Job, *, with_code: bool = True)
                 "comment": r.comment,
                 "decided_at": r.decided_at.isoformat(),
             }
-            for r in reviews_of(uow, job)
+            for r in reviews
         ],
         "reviewers_required": uow.settings.reviewers_required,
         "can_review": can_review(uow, actor, job)
         and job.status == "in_review"
-        and all(r.reviewer != actor.username for r in reviews_of(uow, job)),
-        "budget": {"total": b.total, "spent": b.spent, "left": b.left},
+        and all(r.reviewer != actor.username for r in reviews),
+        "budget": budget_view(b),
         "created_at": job.created_at.isoformat(),
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,

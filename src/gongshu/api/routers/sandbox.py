@@ -12,53 +12,10 @@ from pydantic import BaseModel, Field, model_validator
 
 from gongshu.api.deps import ActorDep, ReadUow, WriteUow
 from gongshu.errors import Invalid
-from gongshu.identity import Actor
-from gongshu.platform import UnitOfWork
-from gongshu.sandbox import budget, jobs, review, samples
-from gongshu.sandbox.access import granted_tables
-from gongshu.sandbox.models import Job
-from gongshu.sandbox.views import job_view
+from gongshu.sandbox import jobs, review, samples
+from gongshu.sandbox.views import agreement_view, job_view
 
 router = APIRouter(tags=["sandbox"])
-
-
-def agreement_view(uow: UnitOfWork, actor: Actor, number: str) -> dict[str, Any]:
-    """What a developer may use under an agreement in force: the tables with their SQL names and items
-    (which are protected: usable in aggregates only), the privacy terms and the ε budget."""
-    agreement = jobs.check_usable(uow, actor, number)
-    b = budget.budget_of(uow, agreement)
-    tables = [
-        {
-            "code": t.code,
-            "title": t.title,
-            "table": t.spec.name,
-            "version": t.version,
-            "sha256": t.sha256,
-            "rows": t.spec.rows,
-            "items": [
-                {
-                    "name": c.name,
-                    "protected": c.protected,
-                    "identifier": c.identifier,
-                    "numeric": c.numeric,
-                    "bounds": list(c.bounds) if c.bounds else None,
-                    "type": c.type,
-                }
-                for c in t.spec.columns.values()
-            ],
-        }
-        for t in granted_tables(uow, agreement)
-    ]
-    return {
-        "agreement": agreement.number,
-        "privacy": jobs.privacy(agreement),
-        "budget": {"total": b.total, "spent": b.spent, "left": b.left},
-        "tables": tables,
-    }
-
-
-def _view(uow: UnitOfWork, actor: Actor, job: Job, *, with_code: bool = True) -> dict[str, Any]:
-    return job_view(uow, actor, job, with_code=with_code)
 
 
 class JobIn(BaseModel):
@@ -108,7 +65,7 @@ def submit(body: JobIn, uow: WriteUow, actor: ActorDep) -> dict[str, Any]:
         job = jobs.submit_python(
             uow, actor, body.agreement, body.python or "", entry=body.entry, outputs=body.outputs, title=body.title
         )
-    return _view(uow, actor, job)
+    return job_view(uow, actor, job)
 
 
 @router.post("/jobs/python", status_code=201)
@@ -124,7 +81,7 @@ def submit_python_file(
     """Submit a Python model as an uploaded .py file."""
     code = _source(file, jobs.MAX_CODE)
     job = jobs.submit_python(uow, actor, agreement, code, entry=entry, outputs=outputs, title=title)
-    return _view(uow, actor, job)
+    return job_view(uow, actor, job)
 
 
 def _source(file: UploadFile, limit: int) -> str:
@@ -138,30 +95,30 @@ def _source(file: UploadFile, limit: int) -> str:
 @router.get("/jobs")
 def list_jobs(uow: ReadUow, actor: ActorDep, status: str | None = None) -> list[dict[str, Any]]:
     """The jobs the caller may see, newest first (without their code)."""
-    return [_view(uow, actor, j, with_code=False) for j in jobs.list_jobs(uow, actor, status=status)]
+    return [job_view(uow, actor, j, with_code=False) for j in jobs.list_jobs(uow, actor, status=status)]
 
 
 @router.get("/jobs/review-queue")
 def review_queue(uow: ReadUow, actor: ActorDep) -> list[dict[str, Any]]:
     """Jobs in review the caller may decide and has not decided yet."""
-    return [_view(uow, actor, j, with_code=False) for j in review.review_queue(uow, actor)]
+    return [job_view(uow, actor, j, with_code=False) for j in review.review_queue(uow, actor)]
 
 
 @router.get("/jobs/{number}")
 def show(number: str, uow: ReadUow, actor: ActorDep) -> dict[str, Any]:
     """One job: code, inputs with versions and hashes, policy and output-control reports, checks, previews, reviews."""
-    return _view(uow, actor, jobs.get_job(uow, actor, number))
+    return job_view(uow, actor, jobs.get_job(uow, actor, number))
 
 
 @router.post("/jobs/{number}/cancel")
 def cancel(number: str, uow: WriteUow, actor: ActorDep) -> dict[str, Any]:
-    return _view(uow, actor, jobs.cancel(uow, actor, number))
+    return job_view(uow, actor, jobs.cancel(uow, actor, number))
 
 
 @router.post("/jobs/{number}/reviews")
 def decide(number: str, body: DecisionIn, uow: WriteUow, actor: ActorDep) -> dict[str, Any]:
     """一模型一审定: approve or reject (with a comment); release needs independent approvals."""
-    return _view(uow, actor, review.decide(uow, actor, number, body.decision, body.comment))
+    return job_view(uow, actor, review.decide(uow, actor, number, body.decision, body.comment))
 
 
 @router.get("/jobs/{number}/outputs/{name}", response_class=FileResponse)

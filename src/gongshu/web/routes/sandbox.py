@@ -14,14 +14,13 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from gongshu.api.errors import status_for
-from gongshu.api.routers.sandbox import agreement_view
 from gongshu.errors import GongshuError, Invalid, PermissionDenied
 from gongshu.grants import agreements
 from gongshu.identity import Actor, Permission, Role, can
 from gongshu.platform import UnitOfWork
 from gongshu.sandbox import jobs, review
 from gongshu.sandbox.states import LABELS
-from gongshu.sandbox.views import job_view
+from gongshu.sandbox.views import agreement_view, job_view
 from gongshu.web.navigation import SANDBOX_ROLES
 from gongshu.web.rendering import ConsoleRoute, render
 from gongshu.web.session import CheckedDep, Console, ConsoleDep, platform_of, require_sign_in
