@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     sql_threads: int = Field(default=2, description="threads one SQL job may use")
     max_output_rows: int = Field(default=10_000, description="most rows a job output may have")
     differencing_window: int = Field(default=50, description="earlier queries each query is compared with")
+    audit_max_atoms: int = Field(
+        default=3000, description="most atoms the query audit solves; beyond it a query without DP is refused"
+    )
     py_cpu_seconds: int = Field(default=300, description="CPU time limit of one Python job")
     py_memory_mb: int = Field(default=2048, description="memory limit of one Python job in MiB")
     py_wall_seconds: int = Field(default=600, description="wall-clock limit of one Python job")

@@ -26,7 +26,7 @@ class Budget:
         return max(self.total - self.spent, 0.0)
 
 
-def _ensure(uow: UnitOfWork, agreement: Agreement) -> None:
+def ensure(uow: UnitOfWork, agreement: Agreement) -> None:
     """Create the budget row if missing, race-free (INSERT … ON CONFLICT DO NOTHING)."""
     dialect = uow.session.get_bind().dialect.name
     ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -52,7 +52,7 @@ def charge(uow: UnitOfWork, agreement: Agreement, epsilon: float) -> Budget:
     The UPDATE's WHERE clause re-checks the balance under the row lock, so among concurrent charges
     only those the budget can pay for succeed (SQLite serializes writers; PostgreSQL re-evaluates
     the condition on the locked row under READ COMMITTED)."""
-    _ensure(uow, agreement)
+    ensure(uow, agreement)
     result = uow.session.execute(
         update(PrivacyBudget)
         .where(PrivacyBudget.agreement_id == agreement.id, PrivacyBudget.spent + epsilon <= PrivacyBudget.total + EPS)

@@ -93,11 +93,14 @@ class PrivacyBudget(Base):
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id"), primary_key=True)
     total: Mapped[float] = mapped_column(Float)
     spent: Mapped[float] = mapped_column(Float, default=0.0)
+    # Results released without DP so far; the query audit's snapshot, bumped by a conditional UPDATE so that a
+    # result audited against an outdated history is never recorded.
+    releases: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class QueryRecord(Base):
     """A SQL query that ran under an agreement: its population (FROM + WHERE), kept to detect
-    differencing pairs in later queries."""
+    differencing pairs in later queries, and the cells it released, for the query audit."""
 
     __tablename__ = "query_record"
 
@@ -107,4 +110,7 @@ class QueryRecord(Base):
     source: Mapped[str] = mapped_column(Text)  # normalized FROM clause (tables and joins)
     population: Mapped[str] = mapped_column(Text)  # normalized WHERE ("" = every row)
     dp: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The query audit's record (audit.Cells as JSON) and its source; None under DP.
+    cells_source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cells: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

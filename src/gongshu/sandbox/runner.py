@@ -9,17 +9,19 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from gongshu.errors import GongshuError
 from gongshu.grants.agreements import in_force
+from gongshu.grants.models import Agreement
 from gongshu.identity import SYSTEM, event
 from gongshu.platform import Platform, UnitOfWork
-from gongshu.sandbox import budget, outputs
+from gongshu.sandbox import audit, budget, outputs
 from gongshu.sandbox.access import GrantedTable, granted_tables, input_codes, inputs_json
+from gongshu.sandbox.audit import Cells
 from gongshu.sandbox.errors import BudgetExhausted, SqlRefused
 from gongshu.sandbox.jobs import agreement_of, privacy
-from gongshu.sandbox.models import Job, JobOutput, QueryRecord
+from gongshu.sandbox.models import Job, JobOutput, PrivacyBudget, QueryRecord
 from gongshu.sandbox.spec import ControlConfig, Finding
 from gongshu.sandbox.states import JOB_TRANSITIONS, JobStatus, check_move
 
@@ -35,7 +37,13 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)  # automatic checks and runtime rules
     epsilon: float = 0.0
     population: tuple[str, str] | None = None  # (source, where) of a SQL query
+    cells: Cells | None = None  # what a SQL query without DP released, for the query audit
+    audit_seen: int | None = None  # the agreement's release count the cells were audited against
     log: str = ""
+
+
+class StaleAudit(Exception):
+    """Another result was released under the agreement after this one was audited: run it again."""
 
 
 class Refusal(Exception):
@@ -128,6 +136,8 @@ def finish(platform: Platform, number: str, out: Outcome, tables: list[GrantedTa
         agreement = agreement_of(uow, job)
         if out.epsilon:
             budget.charge(uow, agreement, out.epsilon)  # raises BudgetExhausted: nothing is recorded
+        if out.cells is not None:
+            _count_release(uow, agreement, out.audit_seen or 0)  # raises StaleAudit: nothing is recorded
         if out.population is not None:
             uow.session.add(
                 QueryRecord(
@@ -136,6 +146,8 @@ def finish(platform: Platform, number: str, out: Outcome, tables: list[GrantedTa
                     source=out.population[0],
                     population=out.population[1],
                     dp=job.dp,
+                    cells_source=out.cells.source if out.cells else None,
+                    cells=out.cells.to_json() if out.cells else None,
                     created_at=uow.clock.now(),
                 )
             )
@@ -175,6 +187,23 @@ def finish(platform: Platform, number: str, out: Outcome, tables: list[GrantedTa
         return job.status
 
 
+def _count_release(uow: UnitOfWork, agreement: Agreement, seen: int) -> None:
+    """Bump the agreement's release count if it is still the one the audit read (a conditional UPDATE: among
+    concurrent releases one wins, the others are audited again against the new history)."""
+    budget.ensure(uow, agreement)
+    result = uow.session.execute(
+        update(PrivacyBudget)
+        .where(PrivacyBudget.agreement_id == agreement.id, PrivacyBudget.releases == seen)
+        .values(releases=PrivacyBudget.releases + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleAudit(agreement.number)
+
+
+AUDIT_ATTEMPTS = 5  # runs of one job whose audit another release overtook, before it fails
+
+
 def execute(platform: Platform, number: str, run_sql: Run, run_python: Run) -> str:
     """Run a job this worker has claimed (status running) to its next status; never raises for the job's
     own failures, which are recorded on the job."""
@@ -190,11 +219,24 @@ def execute(platform: Platform, number: str, run_sql: Run, run_python: Run) -> s
         )
         return JobStatus.FAILED.value
     try:
-        out = (run_sql if ctx.kind == "sql" else run_python)(platform, ctx)
-        failed = [f for f in out.findings if not f.passed]
-        if failed:
-            raise Refusal(failed[0], out.log)
-        return finish(platform, number, out, ctx.tables)
+        for _attempt in range(AUDIT_ATTEMPTS):
+            out = (run_sql if ctx.kind == "sql" else run_python)(platform, ctx)
+            failed = [f for f in out.findings if not f.passed]
+            if failed:
+                raise Refusal(failed[0], out.log)
+            try:
+                return finish(platform, number, out, ctx.tables)
+            except StaleAudit:
+                continue
+        raise Refusal(
+            Finding(
+                audit.RULE,
+                False,
+                "同一协议下其他结果持续先行发布，跨查询审计未能完成，请稍后重新提交",
+                "other results under the agreement kept being released first; the query audit could not "
+                "complete, submit again later",
+            )
+        )
     except SqlRefused as e:
         fail(platform, number, JobStatus.REFUSED, Finding(e.rule, False, e.zh, e.en, e.place), kind="policy")
         return JobStatus.REFUSED.value

@@ -90,7 +90,8 @@ class Analysis:
     ``run_sql`` is the developer's query rewritten for the protected path: its output columns are the
     developer's (same names, same order) followed by hidden columns whose names start with ``__``:
     ``__n`` (persons/entities in the row), then without DP, per sum/avg, ``__dmax_<i>`` / ``__dsum_<i>``
-    (max and sum of |x| for the dominance rule), and under DP, per avg, its clamped sum and count
+    (max and sum of |x| for the dominance rule) and, with GROUP BY, ``__h`` (the hash of the cell's keys, for
+    the query audit), and under DP, per avg, its clamped sum and count
     (``__sum_<i>``, ``__cnt_<i>``) — no dominance columns under DP, where that rule does not run.
     """
 
@@ -127,3 +128,6 @@ class ControlReport:
     rows_out: int = 0
     epsilon_spent: float = 0.0
     protections: list[str] = field(default_factory=list)  # e.g. ["min_cell_count", "dominance", "dp"]
+    # The key hash (``__h``, 0 without GROUP BY) of each released row with an aggregate shown: what the query
+    # audit keeps. Not part of the report a reviewer reads.
+    released_cells: list[int] = field(default_factory=list)

@@ -1,17 +1,19 @@
 """A SQL job's run: policy again (grades may have changed since submission), differencing control,
-the engine, output control and DP, and the controlled result written to staging."""
+the engine, output control and DP, the query audit, and the controlled result written to staging."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from sqlalchemy import select
 
 from gongshu.platform import Platform
-from gongshu.sandbox import differencing, outputs
+from gongshu.sandbox import audit, differencing, outputs
 from gongshu.sandbox.control.report import report_dict
 from gongshu.sandbox.engines.ports import RunLimits, SqlEngine
 from gongshu.sandbox.engines.registry import engine_for
-from gongshu.sandbox.models import QueryRecord
-from gongshu.sandbox.pipeline import check_query, run_analysis
+from gongshu.sandbox.models import PrivacyBudget, QueryRecord
+from gongshu.sandbox.pipeline import QueryResult, check_query, run_analysis
 from gongshu.sandbox.runner import Context, Outcome, Refusal, staging
 from gongshu.sandbox.spec import Analysis, Limits
 
@@ -35,6 +37,7 @@ def run_sql(platform: Platform, ctx: Context) -> Outcome:
     failed = [f for f in result.report.findings if not f.passed]
     if failed:
         raise Refusal(failed[0])
+    cells, seen = (None, None) if ctx.dp else _audit(platform, ctx, result, engine, paths)
     produced = outputs.write_table(staging(platform, ctx.number), RESULT, result.table)
     return Outcome(
         produced=[produced],
@@ -42,7 +45,44 @@ def run_sql(platform: Platform, ctx: Context) -> Outcome:
         findings=[],
         epsilon=result.report.epsilon_spent if ctx.dp else 0.0,
         population=population,
+        cells=cells,
+        audit_seen=seen,
     )
+
+
+def _audit(
+    platform: Platform, ctx: Context, result: QueryResult, engine: SqlEngine, paths: dict
+) -> tuple[audit.Cells, int]:
+    """Refuse (Refusal) a result whose cells, with those released before over the same source, would give away
+    a small group; else the cells to record and the release count they were audited against."""
+    analysis = result.analysis
+    cells = audit.cells_of(ctx.number, analysis.run_sql, result.report.released_cells)
+    with platform.uow() as uow:
+        seen = uow.session.execute(
+            select(PrivacyBudget.releases).where(PrivacyBudget.agreement_id == ctx.agreement_id)
+        ).scalar_one_or_none()
+        rows = uow.session.execute(
+            select(QueryRecord.cells)
+            .where(
+                QueryRecord.agreement_id == ctx.agreement_id,
+                QueryRecord.cells_source == cells.source,
+                QueryRecord.cells.is_not(None),
+            )
+            .order_by(QueryRecord.id.desc())
+            .limit(platform.settings.differencing_window)
+        ).scalars()
+        history = [audit.Cells.from_json(text) for text in rows if text] + [cells]
+    history = [c for c in history if c.released]
+    if len(history) < 2:  # one query alone: its own suppression pattern decides
+        return cells, seen or 0
+    cap = platform.settings.audit_max_atoms
+    sql = audit.atoms_sql(analysis.run_sql, history, cap)
+    limits = replace(run_limits(platform), max_rows=cap + 1)
+    atoms = engine.run(sql, {t: paths[t] for t in analysis.tables}, limits)
+    finding = audit.judge([list(r.values()) for r in atoms.to_pylist()], history, ctx.control.min_cell, cap)
+    if not finding.passed:
+        raise Refusal(finding)
+    return cells, seen or 0
 
 
 def _differencing(

@@ -407,21 +407,21 @@ def test_a_small_group_is_suppressed_and_cannot_be_recovered_from_a_second_query
     assert _recover(total, grouped, target="新区") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="secondary suppression is decided per query: dropping the secondary cell's district with a WHERE "
-    "makes a second pattern whose own secondary cell the first query showed, so total − shown cells recovers "
-    "the small group exactly",
-)
 @pytest.mark.usefixtures("backend")
 def test_a_suppressed_cell_cannot_be_recovered_by_excluding_its_secondary_partner_in_a_second_query(platform, tmp_path):
+    """Suppression is decided per query: dropping the first table's secondary cell with a WHERE makes a second
+    pattern whose own secondary cell the first table showed, so the total of that population minus the shown
+    cells would be the small district. The query audit refuses the total."""
     sb = build_sandbox(platform, tmp_path, data=SMALL)
     first = released_table(platform, sb, f"{BY} GROUP BY 区县")
     partner = next(r["区县"] for r in first if not r["收入合计"] and r["区县"] != "新区")
     second = released_table(platform, sb, f"{BY} WHERE 区县 <> '{partner}' GROUP BY 区县")
-    (total,) = released_table(platform, sb, f"{TOTAL} WHERE 区县 <> '{partner}'")
-    recovered = _recover(total, second, first, target="新区")
-    assert recovered != _truth(SMALL, "新区")
+    assert _recover({"人数": "0", "收入合计": "0"}, second, first, target="新区") is not None  # only a total missing
+    number = submit(platform, sb, f"{TOTAL} WHERE 区县 <> '{partner}'")
+    s = run(platform, number)
+    assert (s["status"], s["error"]["rule"]) == ("refused", "query-audit")
+    assert "3 人" in s["error"]["zh"] and s["error"]["zh"].count("ZY-") == 2  # names the two earlier queries
+    check_nothing_left(platform, sb, number, s)
 
 
 @pytest.mark.usefixtures("backend")

@@ -62,6 +62,7 @@ def protect(
         if not all(f.passed for f in work.report.findings):
             break
     table = work.output() if all(f.passed for f in work.report.findings) else work.empty()
+    work.report.released_cells = work.released_cells()
     work.report.rows_out = table.num_rows
     return table, work.report
 

@@ -9,8 +9,10 @@ from gongshu.sandbox.spec import ControlReport
 
 
 def report_dict(report: ControlReport) -> dict[str, Any]:
-    """Every field of the report, plus ``passed`` (no failed finding) and ``suppressed`` (all cells)."""
+    """Every field of the report but the released cells' hashes, plus ``passed`` (no failed finding) and
+    ``suppressed`` (all cells)."""
     out = asdict(report)
+    del out["released_cells"]
     out["passed"] = all(f.passed for f in report.findings)
     out["suppressed"] = report.suppressed_primary + report.suppressed_secondary
     return out

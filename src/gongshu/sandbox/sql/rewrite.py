@@ -1,6 +1,6 @@
 """The query that actually runs: the developer's columns under their DuckDB names, then hidden columns
-(``__n``; without DP ``__dmax_<i>``/``__dsum_<i>``, under DP ``__sum_<i>``/``__cnt_<i>``), granted names, DP
-clamping and one row per entity.
+(``__n``; without DP ``__dmax_<i>``/``__dsum_<i>`` and the cell's key hash ``__h``, under DP
+``__sum_<i>``/``__cnt_<i>``), granted names, DP clamping and one row per entity.
 
 Under DP the dominance columns are left out: the dominance rule does not run (clamping bounds each person's
 share instead), and its hidden columns would cost a top-n list per cell. An aggregate written twice (the AVG's
@@ -16,6 +16,7 @@ from gongshu.sandbox.sql.entities import population_count
 from gongshu.sandbox.sql.outputs import Output
 from gongshu.sandbox.sql.query import DIALECT, Query
 
+CELL_HASH_MOD = 9_223_372_036_854_775_783  # a prime below 2**63
 DOMINANCE_TOP = 2  # __dmax_<i> lists the 2 largest |x| of the cell (DuckDB's max(x, n)); ControlConfig.dominance_n ≤ 2
 
 
@@ -25,10 +26,34 @@ def rewrite(q: Query) -> str:
     hidden = [exp.alias_(population_count(q, q.entities), "__n", quoted=True)]
     for i, out in enumerate(q.outputs):
         hidden.extend(_clamp(q, i, out) if q.dp else _dominance(i, out))
+    keys = [] if q.dp else _cell_keys(q)
+    if keys:  # the query audit names each released cell by this hash
+        hidden.append(exp.alias_(cell_hash(keys), "__h", quoted=True))
     _rename_outputs(q)
     tree.select(*hidden, append=True, copy=False)
     _bind_tables(q)
     return tree.sql(dialect=DIALECT, identify=True, comments=False)
+
+
+def _cell_keys(q: Query) -> list[exp.Expr]:
+    """The outer GROUP BY's key expressions (GROUP BY ALL: the non-aggregate outputs), copied; [] without one."""
+    group = q.qualified.args.get("group")
+    if not group:
+        return []
+    if group.args.get("all"):
+        return [o.bound.unalias().copy() for o in q.outputs if o.column.role == "group"]
+    return [k.copy() for k in group.expressions]
+
+
+def cell_hash(keys: list[exp.Expr]) -> exp.Expr:
+    """``hash(k1, k2, …) % CELL_HASH_MOD``: one number per cell, within BIGINT (DuckDB's hash is a UBIGINT)."""
+    return exp.Mod(this=exp.Anonymous(this="hash", expressions=keys), expression=exp.Literal.number(CELL_HASH_MOD))
+
+
+def cell_keys_of(node: exp.Expr) -> list[exp.Expr]:
+    """The keys of a ``cell_hash`` expression."""
+    assert isinstance(node, exp.Mod) and isinstance(node.this, exp.Anonymous)
+    return list(node.this.expressions)
 
 
 def _dominance(i: int, out: Output) -> list[exp.Expr]:

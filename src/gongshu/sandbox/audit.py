@@ -1,0 +1,178 @@
+"""Query audit (查询审计): what successive released results add up to.
+
+Each released cell of a query without DP states a linear fact about the data: a sum (or count) over the cell's
+population — the rows of the query's source that pass its WHERE and carry the cell's group keys. Suppression is
+decided one query at a time, so results can combine to isolate a few persons each of them hid: a table with a
+small district dropped and its secondary partner suppressed, then the same table and its total with the
+partner's rows excluded by WHERE, give the small district as total − shown cells.
+
+The audit keeps, per agreement and source, the released cells of the last queries (their WHERE, their group key
+expressions and the hash of each released cell's keys, ``__h`` in the rewritten query). Before a new result is
+released, one scan over the source splits its rows into *atoms*, the rows that fall in the same released cell of
+every query, and counts each atom's persons as the query counts ``__n``. The released cells are then equations
+over the atoms' totals, and an atom's total follows from them exactly when its unit vector lies in their row space
+(the audit of sum queries of Chin and Özsoyoğlu): when its leverage in the cell-by-atom matrix is 1. A result is
+refused when it would make an atom of fewer than the minimum cell count of persons follow.
+
+Cells are treated as released when any of their aggregates is shown (the audit assumes the developer knows more
+than it may, never less), and AVG as a sum (with a count beside it, it is one).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import sqlglot
+from scipy import sparse
+from sqlglot import exp
+
+from gongshu.sandbox.spec import Finding
+from gongshu.sandbox.sql.rewrite import cell_hash, cell_keys_of
+
+RULE = "query-audit"
+CELL_HASH = "__h"  # hidden column of the rewritten query: hash of the cell's group keys
+LEVERAGE_ONE = 1 - 1e-6  # leverage at or above this: the atom's total follows from the released cells
+DIALECT = "duckdb"
+
+
+@dataclass(frozen=True)
+class Cells:
+    """The released cells of one query, as the audit keeps them."""
+
+    job: str  # the job's number, to name it in a refusal
+    source: str  # WITH + FROM + joins of the query that ran
+    where: str  # its WHERE condition, "" for every row
+    keys: tuple[str, ...]  # its group key expressions; () for one cell over the whole population
+    released: tuple[int, ...]  # the hash of each released cell's keys (0 for the single cell of no keys)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Cells:
+        d = json.loads(text)
+        return cls(d["job"], d["source"], d["where"], tuple(d["keys"]), tuple(int(h) for h in d["released"]))
+
+
+def _tree(run_sql: str) -> exp.Select:
+    tree = sqlglot.parse_one(run_sql, read=DIALECT)
+    assert isinstance(tree, exp.Select)
+    return tree
+
+
+def source_of(tree: exp.Select) -> str:
+    parts = [tree.args["with_"].sql(DIALECT)] if tree.args.get("with_") else []
+    parts += [tree.args["from_"].sql(DIALECT), *(j.sql(DIALECT) for j in tree.args.get("joins") or [])]
+    return " ".join(parts)
+
+
+def _hidden(tree: exp.Select, name: str) -> exp.Expr | None:
+    return next((s.unalias() for s in tree.selects if isinstance(s, exp.Alias) and s.alias == name), None)
+
+
+def cells_of(job: str, run_sql: str, released: Sequence[int]) -> Cells:
+    """The cells a rewritten query (without DP) released; ``released`` as ``ControlReport.released_cells``."""
+    tree = _tree(run_sql)
+    where = tree.args.get("where")
+    cell_hash = _hidden(tree, CELL_HASH)
+    keys = tuple(k.sql(DIALECT) for k in cell_keys_of(cell_hash)) if cell_hash is not None else ()
+    assert cell_hash is not None or not tree.args.get("group"), "a grouped query without DP hashes its cells"
+    return Cells(job, source_of(tree), where.this.sql(DIALECT) if where else "", keys, tuple(released))
+
+
+def atoms_sql(run_sql: str, history: Sequence[Cells], cap: int) -> str:
+    """One scan over the new query's source: per atom, the released cell of each query in ``history`` (its key
+    hash, or NULL where the atom is in none of that query's released cells) and the atom's persons (the query's own
+    ``__n``). At most ``cap`` + 1 atoms come back."""
+    tree = _tree(run_sql).copy()
+    persons = _hidden(tree, "__n")
+    assert persons is not None
+    for key in ("where", "group", "having", "qualify", "order", "limit", "offset", "distinct"):
+        tree.set(key, None)
+    columns = [_cell_of(c) for c in history]
+    tree.set("expressions", [*(exp.alias_(c, f"k{j}") for j, c in enumerate(columns)), exp.alias_(persons, "n")])
+    tree.set("group", exp.Group(expressions=[exp.Literal.number(j + 1) for j in range(len(columns))]))
+    tree.set("limit", exp.Limit(expression=exp.Literal.number(cap + 1)))
+    return tree.sql(DIALECT)
+
+
+def _cell_of(cells: Cells) -> exp.Expr:
+    """``CASE WHEN <where> AND hash(keys) IN (released) THEN hash(keys) END`` (0 for a query without keys)."""
+    where = f"COALESCE(({cells.where}), FALSE)" if cells.where else "TRUE"
+    if not cells.keys:
+        return sqlglot.parse_one(f"CASE WHEN {where} THEN 0 END", read=DIALECT)
+    cell = cell_hash([sqlglot.parse_one(k, read=DIALECT) for k in cells.keys]).sql(DIALECT)
+    released = ", ".join(str(h) for h in cells.released)
+    return sqlglot.parse_one(f"CASE WHEN {where} AND {cell} IN ({released}) THEN {cell} END", read=DIALECT)
+
+
+def judge(atoms: Sequence[Sequence[object]], history: Sequence[Cells], min_cell: int, cap: int) -> Finding:
+    """Read ``atoms_sql``'s rows: refuse when an atom of 1 to ``min_cell`` − 1 persons follows from the released
+    cells, or when there are more atoms than the audit takes."""
+    if len(atoms) > cap:
+        return _refuse(
+            f"此前已发布结果过多，无法完成跨查询审计（超过 {cap} 个原子）",
+            f"the results released before are too many to audit across queries (over {cap} atoms)",
+        )
+    cells: dict[tuple[int, int], int] = {}
+    entries: list[tuple[int, int]] = []
+    for a, row in enumerate(atoms):
+        for j, value in enumerate(row[:-1]):
+            if value is not None:
+                entries.append((cells.setdefault((j, int(str(value))), len(cells)), a))
+    persons = np.array([int(str(row[-1] or 0)) for row in atoms], dtype=np.int64)
+    small = np.flatnonzero((persons > 0) & (persons < min_cell))
+    m = _matrix(entries, len(cells), len(atoms))
+    disclosed = _follows(m, small)
+    if disclosed is None:
+        return Finding(
+            RULE,
+            True,
+            f"跨查询审计：与 {len(history) - 1} 个此前查询的已发布单元格合并，无法推算少于 {min_cell} 人的群体",
+            f"query audit: combined with the released cells of {len(history) - 1} earlier queries, no group of "
+            f"fewer than {min_cell} persons follows",
+        )
+    unit = np.zeros(len(atoms))
+    unit[disclosed] = 1.0
+    used = np.abs(np.linalg.lstsq(m.T.toarray(), unit)[0]) > 1e-9  # the cells subtraction combines
+    jobs = sorted({history[j].job for (j, _h), c in cells.items() if used[c] and j < len(history) - 1})
+    return _refuse(
+        f"与此前已发布的查询（{'、'.join(jobs) or '—'}）合并，可相减推算出 {persons[disclosed]} 人的合计"
+        f"（少于最小单元格 {min_cell}）",
+        f"combined with the results released before ({', '.join(jobs)}), subtraction would give the total of "
+        f"{persons[disclosed]} persons (under the minimum cell count {min_cell})",
+    )
+
+
+def _matrix(entries: list[tuple[int, int]], n_cells: int, n_atoms: int) -> sparse.csr_array:
+    """The cell-by-atom 0/1 matrix: row c has a 1 for each atom in cell c."""
+    rows, cols = zip(*entries, strict=True) if entries else ((), ())
+    return sparse.csr_array((np.ones(len(entries)), (rows, cols)), shape=(n_cells, n_atoms))
+
+
+def _follows(m: sparse.csr_array, small: np.ndarray) -> int | None:
+    """The first small atom whose unit vector lies in the row space of the cell-by-atom matrix ``m``, or None."""
+    n_cells, n_atoms = m.shape
+    if not small.size or not m.nnz:
+        return None
+    if n_cells <= n_atoms:
+        _u, s, vt = np.linalg.svd(m.toarray(), full_matrices=False)
+        basis = vt[s > s.max() * max(m.shape) * np.finfo(float).eps]
+    else:  # the row space of M is that of MᵀM, which is only atoms × atoms
+        w, v = np.linalg.eigh((m.T @ m).toarray())
+        basis = v[:, w > w.max() * n_atoms * 1e-12].T
+    leverage = (basis**2).sum(axis=0)
+    hits = [int(a) for a in small if leverage[a] >= LEVERAGE_ONE]
+    return hits[0] if hits else None
+
+
+def _refuse(zh: str, en: str) -> Finding:
+    return Finding(
+        RULE,
+        False,
+        zh + "；请扩大查询范围，或改用差分隐私查询",
+        en + "; widen the query or use a differentially private query",
+    )
