@@ -46,7 +46,7 @@ class Cells:
     source: str  # WITH + FROM + joins of the query that ran
     where: str  # its WHERE condition, "" for every row
     keys: tuple[str, ...]  # its group key expressions; () for one cell over the whole population
-    released: tuple[int, ...]  # the hash of each released cell's keys (0 for the single cell of no keys)
+    released: tuple[str, ...]  # the hash of each released cell's keys ("0" for the single cell of no keys)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -54,7 +54,7 @@ class Cells:
     @classmethod
     def from_json(cls, text: str) -> Cells:
         d = json.loads(text)
-        return cls(d["job"], d["source"], d["where"], tuple(d["keys"]), tuple(int(h) for h in d["released"]))
+        return cls(d["job"], d["source"], d["where"], tuple(d["keys"]), tuple(str(h) for h in d["released"]))
 
 
 def _tree(run_sql: str) -> exp.Select:
@@ -73,7 +73,7 @@ def _hidden(tree: exp.Select, name: str) -> exp.Expr | None:
     return next((s.unalias() for s in tree.selects if isinstance(s, exp.Alias) and s.alias == name), None)
 
 
-def cells_of(job: str, run_sql: str, released: Sequence[int]) -> Cells:
+def cells_of(job: str, run_sql: str, released: Sequence[str]) -> Cells:
     """The cells a rewritten query (without DP) released; ``released`` as ``ControlReport.released_cells``."""
     tree = _tree(run_sql)
     where = tree.args.get("where")
@@ -100,12 +100,12 @@ def atoms_sql(run_sql: str, history: Sequence[Cells], cap: int) -> str:
 
 
 def _cell_of(cells: Cells) -> exp.Expr:
-    """``CASE WHEN <where> AND hash(keys) IN (released) THEN hash(keys) END`` (0 for a query without keys)."""
+    """``CASE WHEN <where> AND hash(keys) IN (released) THEN hash(keys) END`` ('0' for a query without keys)."""
     where = f"COALESCE(({cells.where}), FALSE)" if cells.where else "TRUE"
     if not cells.keys:
-        return sqlglot.parse_one(f"CASE WHEN {where} THEN 0 END", read=DIALECT)
+        return sqlglot.parse_one(f"CASE WHEN {where} THEN '0' END", read=DIALECT)
     cell = cell_hash([sqlglot.parse_one(k, read=DIALECT) for k in cells.keys]).sql(DIALECT)
-    released = ", ".join(str(h) for h in cells.released)
+    released = ", ".join(exp.Literal.string(h).sql(DIALECT) for h in cells.released)
     return sqlglot.parse_one(f"CASE WHEN {where} AND {cell} IN ({released}) THEN {cell} END", read=DIALECT)
 
 
@@ -117,12 +117,12 @@ def judge(atoms: Sequence[Sequence[object]], history: Sequence[Cells], min_cell:
             f"此前已发布结果过多，无法完成跨查询审计（超过 {cap} 个原子）",
             f"the results released before are too many to audit across queries (over {cap} atoms)",
         )
-    cells: dict[tuple[int, int], int] = {}
+    cells: dict[tuple[int, str], int] = {}
     entries: list[tuple[int, int]] = []
     for a, row in enumerate(atoms):
         for j, value in enumerate(row[:-1]):
             if value is not None:
-                entries.append((cells.setdefault((j, int(str(value))), len(cells)), a))
+                entries.append((cells.setdefault((j, str(value)), len(cells)), a))
     persons = np.array([int(str(row[-1] or 0)) for row in atoms], dtype=np.int64)
     small = np.flatnonzero((persons > 0) & (persons < min_cell))
     m = _matrix(entries, len(cells), len(atoms))

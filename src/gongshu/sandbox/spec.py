@@ -70,6 +70,9 @@ class OutputColumn:
     sources: frozenset[tuple[str, str]] = frozenset()  # (table, column) this output depends on
     protected: bool = False  # depends on a protected item
     dominance: str | None = None  # sum/avg without DP: hidden column prefix holding max/sum of |x|
+    # Without DP, an aggregate of a column: the hidden column counting the persons whose value it reads
+    # (not null), so that a cell over many persons but few values is suppressed like a small cell.
+    contributors: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,6 @@ class ControlReport:
     rows_out: int = 0
     epsilon_spent: float = 0.0
     protections: list[str] = field(default_factory=list)  # e.g. ["min_cell_count", "dominance", "dp"]
-    # The key hash (``__h``, 0 without GROUP BY) of each released row with an aggregate shown: what the query
+    # The key hash (``__h``, "0" without GROUP BY) of each released row with an aggregate shown: what the query
     # audit keeps. Not part of the report a reviewer reads.
-    released_cells: list[int] = field(default_factory=list)
+    released_cells: list[str] = field(default_factory=list)

@@ -424,6 +424,28 @@ def test_a_suppressed_cell_cannot_be_recovered_by_excluding_its_secondary_partne
     check_nothing_left(platform, sb, number, s)
 
 
+# 高新区's incomes are known for 3 of its 40 persons only: an AVG over the district is theirs.
+SPARSE = (
+    [income_rows()[0]]
+    + [
+        [*r[:3], r[3] if r[1] != "高新区" or i < 3 else None]
+        for i, r in enumerate(r for r in income_rows()[1:] if r[1] == "高新区")
+    ]
+    + [r for r in income_rows()[1:] if r[1] != "高新区"]
+)
+
+
+@pytest.mark.usefixtures("backend")
+def test_an_average_over_a_large_group_whose_values_come_from_a_few_persons_is_suppressed(platform, tmp_path):
+    sb = build_sandbox(platform, tmp_path, data=SPARSE)
+    sql = f"SELECT 区县, COUNT(*) AS 人数, AVG(月收入) AS 平均收入, COUNT(月收入) AS 有收入人数 FROM {T} GROUP BY 区县"
+    s = run(platform, submit(platform, sb, sql))
+    assert s["status"] == "in_review"
+    row = next(r for r in table(s) if r["区县"] == "高新区")
+    assert (row["人数"], row["平均收入"], row["有收入人数"]) == ("40", "", "")
+    assert released(s, SPARSE) == []
+
+
 @pytest.mark.usefixtures("backend")
 def test_a_differencing_pair_excluding_one_person_by_a_range_on_income_is_refused(platform, tmp_path):
     sb = build_sandbox(platform, tmp_path)

@@ -12,7 +12,7 @@ import pytest
 from gongshu.identity import services as identity
 from gongshu.platform import Platform
 from gongshu.sandbox import jobs
-from gongshu.sandbox.models import Job
+from gongshu.sandbox.models import Job, QueryRecord
 from gongshu.sandbox.queue import Worker
 from gongshu.sandbox.work import execute
 from sandbox_setup import build_sandbox
@@ -49,3 +49,6 @@ def test_duckdb_and_spark_release_the_same_protected_result(platform: Platform, 
     assert (duck_engine, spark_engine) == ("duckdb", "spark")
     assert spark_rows == duck_rows
     assert spark_report["protections"] == duck_report["protections"]
+    with platform.uow() as uow:  # both name their cells alike, so the query audit reads one history across engines
+        duck_cells, spark_cells = (json.loads(r.cells) for r in uow.session.query(QueryRecord).order_by(QueryRecord.id))
+    assert duck_cells["released"] == spark_cells["released"] and len(duck_cells["released"]) == len(duck_rows)

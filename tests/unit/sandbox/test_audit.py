@@ -45,7 +45,7 @@ def released(con: duckdb.DuckDBPyConnection, number: str, sql: str, hidden: froz
     names = [d[0] for d in con.description]
     keys = [i for i, name in enumerate(names) if name in ("区县", "行业")]
     kept = [r for r in rows if r[names.index("__n")] >= MIN_CELL and "/".join(str(r[i]) for i in keys) not in hidden]
-    hashes = [int(r[names.index("__h")]) for r in kept] if "__h" in names else [0] * len(kept)
+    hashes = [str(r[names.index("__h")]) for r in kept] if "__h" in names else ["0"] * len(kept)
     return audit.cells_of(number, run_sql, hashes)
 
 
@@ -80,7 +80,7 @@ def test_the_cells_of_a_query_are_its_source_where_group_keys_and_released_hashe
 
 def test_a_total_has_no_keys_and_one_cell() -> None:
     run_sql = analyze(NEW_SQL["Q3"], TABLES).run_sql
-    assert audit.cells_of("Q3", run_sql, [0]).keys == ()
+    assert audit.cells_of("Q3", run_sql, ["0"]).keys == ()
 
 
 def test_excluding_the_secondary_partner_and_asking_the_total_is_refused_naming_the_earlier_queries(con) -> None:

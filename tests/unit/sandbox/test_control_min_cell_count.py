@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 from control_makers import grouped, rows_of
 from hypothesis import given
 from hypothesis import strategies as st
 
 from gongshu.sandbox.control import protect
-from gongshu.sandbox.spec import ControlConfig
+from gongshu.sandbox.spec import ControlConfig, OutputColumn
 
 
 def test_rows_under_the_minimum_cell_count_are_dropped_whole_and_the_others_kept():
@@ -51,3 +52,30 @@ def test_exactly_the_groups_of_at_least_the_minimum_come_out_so_a_one_person_gro
     table, _ = protect(result, columns, ControlConfig(min_cell=min_cell))
     released = set(table.column("组").to_pylist())
     assert released == {f"g{i}" for i, k in enumerate(sizes) if k >= min_cell}
+
+
+def _with_contributors(counted: list[int]) -> tuple[pa.Table, list[OutputColumn]]:
+    """Four districts of 40 persons; 记录数 = COUNT(刑事记录), which only ``counted`` persons of each have."""
+    columns = [
+        OutputColumn("区", "group"),
+        OutputColumn("人数", "aggregate", "count"),
+        OutputColumn("记录数", "aggregate", "count", protected=True, contributors="__c_2"),
+    ]
+    result = pa.table({"区": list("东西南北"), "人数": [40] * 4, "记录数": counted, "__n": [40] * 4, "__c_2": counted})
+    return result, columns
+
+
+def test_a_cell_whose_values_come_from_fewer_than_the_minimum_is_suppressed_though_its_group_is_large():
+    result, columns = _with_contributors([3, 12, 25, 0])
+    table, report = protect(result, columns, ControlConfig(min_cell=10, dominance_n=0))
+    assert rows_of(table)[0] == ("东", 40, None)  # 3 persons' count: suppressed, the row stays
+    assert rows_of(table)[3] == ("北", 40, 0)  # no one: a zero shows nothing about anyone
+    found = next(f for f in report.findings if f.rule == "min-cell-count")
+    assert "另抑制 1 个取值人数不足 10 的单元格" in found.zh and found.place == "row 1, column 记录数"
+    assert report.suppressed_secondary >= 1  # the line 记录数 had one hidden cell: another one goes too
+
+
+def test_a_result_missing_the_contributor_column_is_refused():
+    result, columns = _with_contributors([3, 0, 12, 25])
+    table, report = protect(result.drop_columns(["__c_2"]), columns, ControlConfig(min_cell=10))
+    assert table.num_rows == 0 and not report.findings[-1].passed

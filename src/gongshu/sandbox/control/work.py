@@ -102,15 +102,15 @@ class Work:
             arrays.append(arr.filter(pa.array(self.keep)))
         return pa.Table.from_arrays(arrays, names=[c.name for c in self.columns])
 
-    def released_cells(self) -> list[int]:
-        """``__h`` (0 when absent) of each kept row with at least one aggregate not suppressed."""
+    def released_cells(self) -> list[str]:
+        """``__h`` ("0" when absent) of each kept row with at least one aggregate not suppressed."""
         shown = self.keep.copy()
         if self.suppressed:
             shown &= ~np.logical_and.reduce(list(self.suppressed.values()))
         if "__h" not in self.result.column_names:
-            return [0] * int(shown.sum())
+            return ["0"] * int(shown.sum())
         hashes = self.result.column("__h").combine_chunks().filter(pa.array(shown))
-        return [int(h) for h in hashes.to_pylist()]
+        return [str(h) for h in hashes.to_pylist()]
 
     def empty(self) -> pa.Table:
         """The developer's columns with no rows: what a refused result comes back as."""

@@ -79,3 +79,18 @@ def _aggregates(select: exp.Select) -> bool:
     if select.args.get("group") or select.args.get("distinct"):
         return True
     return any(is_aggregate(n) and not is_windowed(n) for s in select.selects for n in own_nodes(s))
+
+
+def contributor_count(q: Query, values: list[exp.Expr], arguments: list[exp.Expr]) -> exp.Expr:
+    """``__c_<i>``: like ``__n``, counting only rows where every one of ``arguments`` is not null."""
+    present = exp.and_(*(exp.Not(this=exp.Is(this=a.copy(), expression=exp.Null())) for a in arguments))
+    total = population_count(q, values)
+    counts = total.expressions if isinstance(total, exp.Anonymous) else [total]
+    out: list[exp.Expr] = []
+    for count in counts:
+        if isinstance(count.this, exp.Star):
+            out.append(exp.Count(this=exp.case().when(present.copy(), exp.Literal.number(1))))
+        else:
+            (value,) = count.this.expressions  # COUNT(DISTINCT v)
+            out.append(exp.Count(this=exp.Distinct(expressions=[exp.case().when(present.copy(), value.copy())])))
+    return out[0] if len(out) == 1 else exp.Anonymous(this="LEAST", expressions=out)

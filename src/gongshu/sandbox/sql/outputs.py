@@ -53,8 +53,23 @@ def _output(q: Query, i: int, written: exp.Expr, bound: exp.Expr) -> Output:
         sources=flow.sources,
         protected=any(q.is_protected(item) for item in flow.sources),
         dominance=f"__d{{}}_{i}" if kind in ("sum", "avg") and not q.dp else None,  # no dominance rule under DP
+        contributors=f"__c_{i}" if has_aggregate and not q.dp and value_arguments(bound) else None,
     )
     return Output(column, name, written, bound, top)
+
+
+def value_arguments(node: exp.Expr) -> list[exp.Expr]:
+    """The arguments of the aggregates in ``node`` that read a value (not ``COUNT(*)``), DISTINCT unwrapped."""
+    out = []
+    for agg in own_nodes(node):
+        if not is_aggregate(agg) or is_windowed(agg):
+            continue
+        arg = agg.this
+        if isinstance(arg, exp.Distinct):
+            arg = arg.expressions[0] if arg.expressions else None
+        if arg is not None and not isinstance(arg, exp.Star):
+            out.append(arg)
+    return out
 
 
 def _kind(node: exp.Expr | None) -> AggKind:

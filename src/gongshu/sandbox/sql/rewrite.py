@@ -12,11 +12,10 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from gongshu.sandbox.sql.entities import population_count
-from gongshu.sandbox.sql.outputs import Output
+from gongshu.sandbox.sql.entities import contributor_count, population_count
+from gongshu.sandbox.sql.outputs import Output, value_arguments
 from gongshu.sandbox.sql.query import DIALECT, Query
 
-CELL_HASH_MOD = 9_223_372_036_854_775_783  # a prime below 2**63
 DOMINANCE_TOP = 2  # __dmax_<i> lists the 2 largest |x| of the cell (DuckDB's max(x, n)); ControlConfig.dominance_n ≤ 2
 
 
@@ -26,6 +25,9 @@ def rewrite(q: Query) -> str:
     hidden = [exp.alias_(population_count(q, q.entities), "__n", quoted=True)]
     for i, out in enumerate(q.outputs):
         hidden.extend(_clamp(q, i, out) if q.dp else _dominance(i, out))
+        if out.column.contributors:
+            counted = contributor_count(q, q.entities, value_arguments(out.bound))
+            hidden.append(exp.alias_(counted, out.column.contributors, quoted=True))
     keys = [] if q.dp else _cell_keys(q)
     if keys:  # the query audit names each released cell by this hash
         hidden.append(exp.alias_(cell_hash(keys), "__h", quoted=True))
@@ -46,14 +48,28 @@ def _cell_keys(q: Query) -> list[exp.Expr]:
 
 
 def cell_hash(keys: list[exp.Expr]) -> exp.Expr:
-    """``hash(k1, k2, …) % CELL_HASH_MOD``: one number per cell, within BIGINT (DuckDB's hash is a UBIGINT)."""
-    return exp.Mod(this=exp.Anonymous(this="hash", expressions=keys), expression=exp.Literal.number(CELL_HASH_MOD))
+    """``md5(COALESCE(CAST(k1 AS VARCHAR), chr(0)) || chr(31) || …)``: one name per cell, the same on DuckDB and
+    Spark (their own hash functions differ), so the audit's history survives a resource moving engines."""
+    text: exp.Expr | None = None
+    for k in keys:
+        part = exp.Coalesce(this=exp.cast(k, exp.DataType.Type.VARCHAR), expressions=[_chr(0)])
+        text = part if text is None else exp.DPipe(this=exp.DPipe(this=text, expression=_chr(31)), expression=part)
+    assert text is not None
+    return exp.MD5(this=text)
 
 
 def cell_keys_of(node: exp.Expr) -> list[exp.Expr]:
-    """The keys of a ``cell_hash`` expression."""
-    assert isinstance(node, exp.Mod) and isinstance(node.this, exp.Anonymous)
-    return list(node.this.expressions)
+    """The keys of a ``cell_hash`` expression, in order."""
+    assert isinstance(node, exp.MD5)
+
+    def parts(n: exp.Expr) -> list[exp.Expr]:
+        return [*parts(n.this), *parts(n.expression)] if isinstance(n, exp.DPipe) else [n]
+
+    return [p.this.this for p in parts(node.this) if isinstance(p, exp.Coalesce)]
+
+
+def _chr(code: int) -> exp.Expr:
+    return exp.Chr(expressions=[exp.Literal.number(code)])
 
 
 def _dominance(i: int, out: Output) -> list[exp.Expr]:
