@@ -33,6 +33,7 @@ from gongshu.sandbox.spec import Finding
 from gongshu.sandbox.sql.rewrite import cell_hash, cell_keys_of
 
 RULE = "query-audit"
+PROTECTION = "query_audit"
 CELL_HASH = "__h"  # hidden column of the rewritten query: hash of the cell's group keys
 LEVERAGE_ONE = 1 - 1e-6  # leverage at or above this: the atom's total follows from the released cells
 DIALECT = "duckdb"
@@ -167,6 +168,16 @@ def _follows(m: sparse.csr_array, small: np.ndarray) -> int | None:
     leverage = (basis**2).sum(axis=0)
     hits = [int(a) for a in small if leverage[a] >= LEVERAGE_ONE]
     return hits[0] if hits else None
+
+
+def alone() -> Finding:
+    """The finding of a query with no earlier released cells over its source."""
+    return Finding(
+        RULE,
+        True,
+        "跨查询审计：此前没有同一数据源上的已发布结果，无需合并推算",
+        "query audit: no results released before over this source, nothing to combine",
+    )
 
 
 def _refuse(zh: str, en: str) -> Finding:

@@ -15,7 +15,7 @@ from gongshu.sandbox.engines.registry import engine_for
 from gongshu.sandbox.models import PrivacyBudget, QueryRecord
 from gongshu.sandbox.pipeline import QueryResult, check_query, run_analysis
 from gongshu.sandbox.runner import Context, Outcome, Refusal, staging
-from gongshu.sandbox.spec import Analysis, Limits
+from gongshu.sandbox.spec import Analysis, Finding, Limits
 
 RESULT = "result.csv"
 
@@ -37,14 +37,18 @@ def run_sql(platform: Platform, ctx: Context) -> Outcome:
     failed = [f for f in result.report.findings if not f.passed]
     if failed:
         raise Refusal(failed[0])
-    cells, seen = (None, None) if ctx.dp else _audit(platform, ctx, result, engine, paths)
+    cells, seen = (None, None)
+    if population is not None:
+        cells, seen, audited = _audit(platform, ctx, result, engine, paths)
+        result.report.findings += [population[2], audited]
+        result.report.protections += [differencing.RULE, audit.PROTECTION]
     produced = outputs.write_table(staging(platform, ctx.number), RESULT, result.table)
     return Outcome(
         produced=[produced],
         control=report_dict(result.report),
         findings=[],
         epsilon=result.report.epsilon_spent if ctx.dp else 0.0,
-        population=population,
+        population=population[:2] if population else None,
         cells=cells,
         audit_seen=seen,
     )
@@ -52,7 +56,7 @@ def run_sql(platform: Platform, ctx: Context) -> Outcome:
 
 def _audit(
     platform: Platform, ctx: Context, result: QueryResult, engine: SqlEngine, paths: dict
-) -> tuple[audit.Cells, int]:
+) -> tuple[audit.Cells, int, Finding]:
     """Refuse (Refusal) a result whose cells, with those released before over the same source, would give away
     a small group; else the cells to record and the release count they were audited against."""
     analysis = result.analysis
@@ -74,7 +78,7 @@ def _audit(
         history = [audit.Cells.from_json(text) for text in rows if text] + [cells]
     history = [c for c in history if c.released]
     if len(history) < 2:  # one query alone: its own suppression pattern decides
-        return cells, seen or 0
+        return cells, seen or 0, audit.alone()
     cap = platform.settings.audit_max_atoms
     sql = audit.atoms_sql(analysis.run_sql, history, cap)
     limits = replace(run_limits(platform), max_rows=cap + 1)
@@ -82,12 +86,12 @@ def _audit(
     finding = audit.judge([list(r.values()) for r in atoms.to_pylist()], history, ctx.control.min_cell, cap)
     if not finding.passed:
         raise Refusal(finding)
-    return cells, seen or 0
+    return cells, seen or 0, finding
 
 
 def _differencing(
     platform: Platform, ctx: Context, analysis: Analysis, engine: SqlEngine, paths: dict
-) -> tuple[str, str] | None:
+) -> tuple[str, str, Finding] | None:
     """Refuse (Refusal) a query whose population is tiny, or a tiny step from an earlier one's."""
     pop = differencing.population_of(analysis.sql)
     if pop is None:
@@ -109,4 +113,4 @@ def _differencing(
     finding = differencing.judge([int(v or 0) for v in counts.values()], earlier, ctx.control.min_cell)
     if not finding.passed:
         raise Refusal(finding)
-    return pop.source, pop.where
+    return pop.source, pop.where, finding

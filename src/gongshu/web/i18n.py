@@ -1111,6 +1111,7 @@ PROTECTIONS: dict[str, tuple[str, str]] = {
     "rounding": ("取整", "Rounding"),
     "dp": ("差分隐私", "Differential privacy"),
     "differencing": ("差分攻击防护", "Differencing control"),
+    "query_audit": ("跨查询审计", "Query audit"),
 }
 REVIEW_STAGE: dict[str, tuple[str, str]] = {
     "bureau": ("初审", "First instance"),

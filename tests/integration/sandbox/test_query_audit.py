@@ -33,6 +33,7 @@ def test_an_ordinary_sequence_of_tables_passes_the_audit_and_is_recorded(platfor
     for sql in EXPLORATION:
         s = run(platform, submit(platform, sb, sql))
         assert s["status"] == "in_review", (sql, s["error"])
+        assert '"query_audit"' in s["said"] and '"differencing"' in s["said"]  # the protections it passed
     with platform.uow() as uow:
         records = uow.session.execute(select(QueryRecord).order_by(QueryRecord.id)).scalars().all()
         releases = uow.session.execute(select(PrivacyBudget.releases)).scalar_one()
