@@ -23,10 +23,10 @@ SELECT 区县, avg(s) AS 平均 FROM (SELECT 区县, 身份证号, sum(工资) A
 WITH 年龄段 AS (SELECT floor(年份 / 10) * 10 AS 段, 身份证号 FROM 人员) SELECT 段, count(*) AS n FROM 年龄段 GROUP BY 段
 -- allowed: 区县=group; n=aggregate:count
 SELECT 区县, count(*) AS n FROM 人员 WHERE 工资 > (SELECT avg(工资) FROM 人员) GROUP BY 区县
--- allowed: 区县=group; 高收入=aggregate:other
-SELECT 区县, sum(CASE WHEN 工资 > 10000 THEN 1 ELSE 0 END) * 1.0 / count(*) AS 高收入 FROM 人员 GROUP BY 区县
--- allowed: 年份=group; 比例=aggregate:other
-select 年份, count(*) * 100.0 / sum(count(*)) over () as 比例 from 人员 group by 年份
+-- allowed: 区县=group; 人均工资=aggregate:other
+SELECT 区县, sum(工资) * 1.0 / count(*) AS 人均工资 FROM 人员 WHERE 工资 > 10000 GROUP BY 区县
+-- allowed: 段=group; n=aggregate:count
+select 段, count(*) as n from (select 区县, ntile(4) over (order by 年份) as 段 from 人员) group by 段
 -- allowed: 区县=group; n=aggregate:count
 SELECT "区县", count(*) AS n FROM "人员" WHERE "人员"."性别" <> '男' -- trailing comment
 GROUP BY "区县"

@@ -246,3 +246,11 @@ SELECT U&"\5DE5\8D44" AS w, count(*) FROM 人员 GROUP BY 1
 SELECT 区县, count(*) AS n FROM 人员 GROUP BY 区县 HAVING max(工资) > 5
 -- rule: allowed-functions
 SELECT 区县, count(*) FROM 人员 WHERE 身份证号 = CHR(49) GROUP BY 区县
+-- rule: grouping-sets
+SELECT 区县, count(*) AS n FROM 人员 GROUP BY ROLLUP (区县)
+-- rule: grouping-sets
+SELECT 区县, 性别, count(*) AS n FROM 人员 GROUP BY CUBE (区县, 性别)
+-- rule: grouping-sets
+SELECT 区县, 性别, count(*) AS n FROM 人员 GROUP BY GROUPING SETS ((区县), (性别), ())
+-- rule: grouping-sets
+SELECT avg(n) AS a FROM (SELECT 区县, count(*) AS n FROM 人员 GROUP BY ROLLUP (区县))

@@ -7,10 +7,12 @@ from collections.abc import Callable
 
 from gongshu.sandbox.spec import Finding
 from gongshu.sandbox.sql.query import Query
+from gongshu.sandbox.sql.rules.aggregate_argument import aggregate_argument
 from gongshu.sandbox.sql.rules.allowed_functions import allowed_functions
 from gongshu.sandbox.sql.rules.dp_aggregates import dp_aggregates
 from gongshu.sandbox.sql.rules.dp_bounds import dp_bounds
 from gongshu.sandbox.sql.rules.dp_shape import dp_shape
+from gongshu.sandbox.sql.rules.grouping_sets import grouping_sets
 from gongshu.sandbox.sql.rules.identifier_literals import identifier_literals
 from gongshu.sandbox.sql.rules.join_conditions import join_conditions
 from gongshu.sandbox.sql.rules.known_columns import known_columns
@@ -27,6 +29,7 @@ from gongshu.sandbox.sql.rules.query_length import query_length
 from gongshu.sandbox.sql.rules.raw_protected_output import raw_protected_output
 from gongshu.sandbox.sql.rules.select_only import select_only
 from gongshu.sandbox.sql.rules.value_aggregates import value_aggregates
+from gongshu.sandbox.sql.rules.window_over_cells import window_over_cells
 
 Rule = Callable[[Query], Finding | None]
 
@@ -36,6 +39,7 @@ RULES: tuple[Rule, ...] = (
     select_only,
     no_recursive_cte,
     no_set_operations,
+    grouping_sets,
     known_tables,
     allowed_functions,
     join_conditions,
@@ -50,5 +54,7 @@ RULES: tuple[Rule, ...] = (
     dp_shape,
     dp_aggregates,
     dp_bounds,
+    aggregate_argument,  # after the DP rules: under DP, their stricter refusals speak first
+    window_over_cells,
     population,  # last: it adds hidden entity columns to derived tables
 )
