@@ -29,7 +29,7 @@ import sqlglot
 from scipy import sparse
 from sqlglot import exp
 
-from gongshu.sandbox.spec import Finding
+from gongshu.sandbox.spec import Analysis, Finding
 from gongshu.sandbox.sql.rewrite import cell_hash, cell_keys_of
 
 RULE = "query-audit"
@@ -48,6 +48,8 @@ class Cells:
     where: str  # its WHERE condition, "" for every row
     keys: tuple[str, ...]  # its group key expressions; () for one cell over the whole population
     released: tuple[str, ...]  # the hash of each released cell's keys ("0" for the single cell of no keys)
+    entity: str = ""  # the person/entity behind each row of the source, as SQL; "" when the rows are the units
+    universe: str = ""  # what the history is kept by: "entity:<table.column>", else "source:<source>"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -55,7 +57,8 @@ class Cells:
     @classmethod
     def from_json(cls, text: str) -> Cells:
         d = json.loads(text)
-        return cls(d["job"], d["source"], d["where"], tuple(d["keys"]), tuple(str(h) for h in d["released"]))
+        released = tuple(str(h) for h in d["released"])
+        return cls(d["job"], d["source"], d["where"], tuple(d["keys"]), released, d["entity"], d["universe"])
 
 
 def _tree(run_sql: str) -> exp.Select:
@@ -74,20 +77,28 @@ def _hidden(tree: exp.Select, name: str) -> exp.Expr | None:
     return next((s.unalias() for s in tree.selects if isinstance(s, exp.Alias) and s.alias == name), None)
 
 
-def cells_of(job: str, run_sql: str, released: Sequence[str]) -> Cells:
-    """The cells a rewritten query (without DP) released; ``released`` as ``ControlReport.released_cells``."""
-    tree = _tree(run_sql)
+def cells_of(analysis: Analysis, job: str, released: Sequence[str]) -> Cells:
+    """The cells a query without DP released; ``released`` as ``ControlReport.released_cells``."""
+    tree = _tree(analysis.run_sql)
     where = tree.args.get("where")
     cell_hash = _hidden(tree, CELL_HASH)
     keys = tuple(k.sql(DIALECT) for k in cell_keys_of(cell_hash)) if cell_hash is not None else ()
     assert cell_hash is not None or not tree.args.get("group"), "a grouped query without DP hashes its cells"
-    return Cells(job, source_of(tree), where.this.sql(DIALECT) if where else "", keys, tuple(released))
+    source = source_of(tree)
+    entity = analysis.entity_sql or ""
+    universe = f"entity:{analysis.entity}" if entity else f"source:{source}"
+    return Cells(job, source, where.this.sql(DIALECT) if where else "", keys, tuple(released), entity, universe)
 
 
 def atoms_sql(run_sql: str, history: Sequence[Cells], cap: int) -> str:
-    """One scan over the new query's source: per atom, the released cell of each query in ``history`` (its key
-    hash, or NULL where the atom is in none of that query's released cells) and the atom's persons (the query's own
-    ``__n``). At most ``cap`` + 1 atoms come back."""
+    """Per atom, the released cells of each query in ``history`` (their key hashes joined by commas; NULL or ""
+    where the atom is in none) and the atom's persons; at most ``cap`` + 1 atoms.
+
+    Over an entity (``history[-1].entity``), the atoms are sets of persons: one scan per distinct source of the
+    history lists each person's cells, and the scans are joined on the person. Without one, the atoms are rows of
+    the new query's source (the history holds queries over that same source) counted as its ``__n``."""
+    if history[-1].entity:
+        return _entity_atoms(history, cap)
     tree = _tree(run_sql).copy()
     persons = _hidden(tree, "__n")
     assert persons is not None
@@ -98,6 +109,25 @@ def atoms_sql(run_sql: str, history: Sequence[Cells], cap: int) -> str:
     tree.set("group", exp.Group(expressions=[exp.Literal.number(j + 1) for j in range(len(columns))]))
     tree.set("limit", exp.Limit(expression=exp.Literal.number(cap + 1)))
     return tree.sql(DIALECT)
+
+
+def _entity_atoms(history: Sequence[Cells], cap: int) -> str:
+    scans, columns = [], {}
+    for s, source in enumerate(dict.fromkeys(c.source for c in history)):
+        mine = [(j, c) for j, c in enumerate(history) if c.source == source]
+        scan = _tree(f"SELECT 1 {source}")
+        lists = [f"array_to_string(list_sort(list(DISTINCT {_cell_of(c).sql(DIALECT)})), ',') AS k{j}" for j, c in mine]
+        scan.set("expressions", [sqlglot.parse_one(x, read=DIALECT) for x in [f"{mine[0][1].entity} AS e", *lists]])
+        scan.set("group", exp.Group(expressions=[exp.Literal.number(1)]))
+        scans.append(f"({scan.sql(DIALECT)}) AS s{s}")
+        columns.update({j: f"s{s}.k{j}" for j, _c in mine})
+    joined = scans[0]
+    for s in range(1, len(scans)):
+        known = ", ".join(f"s{t}.e" for t in range(s))
+        joined += f" FULL OUTER JOIN {scans[s]} ON s{s}.e = COALESCE({known}, NULL)"
+    keys = ", ".join(f"{columns[j]} AS k{j}" for j in range(len(history)))
+    groups = ", ".join(str(j + 1) for j in range(len(history)))
+    return f"SELECT {keys}, COUNT(*) AS n FROM {joined} GROUP BY {groups} LIMIT {cap + 1}"
 
 
 def _cell_of(cells: Cells) -> exp.Expr:
@@ -122,8 +152,9 @@ def judge(atoms: Sequence[Sequence[object]], history: Sequence[Cells], min_cell:
     entries: list[tuple[int, int]] = []
     for a, row in enumerate(atoms):
         for j, value in enumerate(row[:-1]):
-            if value is not None:
-                entries.append((cells.setdefault((j, str(value)), len(cells)), a))
+            for h in str(value).split(",") if value is not None else ():
+                if h:  # a person in several cells of one query is taken as in each (rows of a person split)
+                    entries.append((cells.setdefault((j, h), len(cells)), a))
     persons = np.array([int(str(row[-1] or 0)) for row in atoms], dtype=np.int64)
     small = np.flatnonzero((persons > 0) & (persons < min_cell))
     m = _matrix(entries, len(cells), len(atoms))

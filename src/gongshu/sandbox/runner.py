@@ -146,7 +146,7 @@ def finish(platform: Platform, number: str, out: Outcome, tables: list[GrantedTa
                     source=out.population[0],
                     population=out.population[1],
                     dp=job.dp,
-                    cells_source=out.cells.source if out.cells else None,
+                    cells_source=out.cells.universe if out.cells else None,
                     cells=out.cells.to_json() if out.cells else None,
                     created_at=uow.clock.now(),
                 )

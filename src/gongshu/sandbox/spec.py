@@ -105,6 +105,8 @@ class Analysis:
     findings: list[Finding]  # every policy rule that ran, passed
     population: str | None = None  # normalized WHERE of a single-table query (for differencing), else None
     dp: bool = False
+    entity: str | None = None  # "table.column" of the one person/entity behind the rows (the query audit's universe)
+    entity_sql: str | None = None  # that entity in the outer query of ``run_sql``
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def _audit(
     """Refuse (Refusal) a result whose cells, with those released before over the same source, would give away
     a small group; else the cells to record and the release count they were audited against."""
     analysis = result.analysis
-    cells = audit.cells_of(ctx.number, analysis.run_sql, result.report.released_cells)
+    cells = audit.cells_of(analysis, ctx.number, result.report.released_cells)
     with platform.uow() as uow:
         seen = uow.session.execute(
             select(PrivacyBudget.releases).where(PrivacyBudget.agreement_id == ctx.agreement_id)
@@ -69,7 +69,7 @@ def _audit(
             select(QueryRecord.cells)
             .where(
                 QueryRecord.agreement_id == ctx.agreement_id,
-                QueryRecord.cells_source == cells.source,
+                QueryRecord.cells_source == cells.universe,
                 QueryRecord.cells.is_not(None),
             )
             .order_by(QueryRecord.id.desc())

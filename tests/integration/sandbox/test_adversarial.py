@@ -424,6 +424,21 @@ def test_a_suppressed_cell_cannot_be_recovered_by_excluding_its_secondary_partne
     check_nothing_left(platform, sb, number, s)
 
 
+@pytest.mark.usefixtures("backend")
+def test_the_same_attack_through_other_sources_of_the_same_persons_is_refused(platform, tmp_path):
+    """The second table through a derived table and the total through an alias: other source texts, the same
+    persons, so the audit (kept per entity) still combines them."""
+    sb = build_sandbox(platform, tmp_path, data=SMALL)
+    first = released_table(platform, sb, f"{BY} GROUP BY 区县")
+    partner = next(r["区县"] for r in first if not r["收入合计"] and r["区县"] != "新区")
+    wrapped = f"FROM (SELECT 身份证号, 区县, 月收入 FROM {T}) AS w"
+    released_table(platform, sb, f"{BY.replace(f'FROM {T}', wrapped)} WHERE 区县 <> '{partner}' GROUP BY 区县")
+    number = submit(platform, sb, f"{TOTAL.replace(f'FROM {T}', f'FROM {T} AS x')} WHERE x.区县 <> '{partner}'")
+    s = run(platform, number)
+    assert (s["status"], s["error"]["rule"]) == ("refused", "query-audit")
+    check_nothing_left(platform, sb, number, s)
+
+
 # 高新区's incomes are known for 3 of its 40 persons only: an AVG over the district is theirs.
 SPARSE = (
     [income_rows()[0]]

@@ -40,13 +40,13 @@ def con() -> duckdb.DuckDBPyConnection:
 def released(con: duckdb.DuckDBPyConnection, number: str, sql: str, hidden: frozenset[str] = frozenset()) -> Cells:
     """The cells of ``sql`` as output control would release them: rows of at least MIN_CELL persons, less the
     cells in ``hidden`` ("A" or "A/制造业": a secondary suppression pattern)."""
-    run_sql = analyze(sql, TABLES).run_sql
-    rows = con.execute(run_sql).fetchall()
+    analysis = analyze(sql, TABLES)
+    rows = con.execute(analysis.run_sql).fetchall()
     names = [d[0] for d in con.description]
     keys = [i for i, name in enumerate(names) if name in ("区县", "行业")]
     kept = [r for r in rows if r[names.index("__n")] >= MIN_CELL and "/".join(str(r[i]) for i in keys) not in hidden]
     hashes = [str(r[names.index("__h")]) for r in kept] if "__h" in names else ["0"] * len(kept)
-    return audit.cells_of(number, run_sql, hashes)
+    return audit.cells_of(analysis, number, hashes)
 
 
 def judge(con: duckdb.DuckDBPyConnection, history: list[Cells], cap: int = 1000):
@@ -79,8 +79,7 @@ def test_the_cells_of_a_query_are_its_source_where_group_keys_and_released_hashe
 
 
 def test_a_total_has_no_keys_and_one_cell() -> None:
-    run_sql = analyze(NEW_SQL["Q3"], TABLES).run_sql
-    assert audit.cells_of("Q3", run_sql, ["0"]).keys == ()
+    assert audit.cells_of(analyze(NEW_SQL["Q3"], TABLES), "Q3", ["0"]).keys == ()
 
 
 def test_excluding_the_secondary_partner_and_asking_the_total_is_refused_naming_the_earlier_queries(con) -> None:
@@ -142,3 +141,36 @@ def test_an_atom_follows_exactly_when_its_unit_vector_is_in_the_row_space(entrie
 
     m = audit._matrix(entries, max(c for c, _ in entries) + 1, atoms)
     assert audit._follows(m, np.array(small)) == expected
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        (  # a WHERE inside a derived table: another source text, the same persons
+            'SELECT COUNT(*) AS n, SUM(月收入) AS s FROM "居民"',
+            "SELECT COUNT(*) AS n, SUM(v) AS s FROM (SELECT 身份证号, 月收入 AS v FROM \"居民\" WHERE 区县 <> '新区')",
+        ),
+        (  # an alias
+            "SELECT COUNT(*) AS n FROM \"居民\" AS x WHERE x.区县 <> '新区'",
+            'SELECT COUNT(*) AS n FROM "居民"',
+        ),
+        (  # one row per person in a derived table, against the base table
+            "SELECT COUNT(*) AS n, SUM(月收入) AS s FROM \"居民\" WHERE 区县 <> '新区'",
+            'SELECT COUNT(*) AS n, SUM(t) AS s FROM (SELECT 身份证号, SUM(月收入) AS t FROM "居民" GROUP BY 身份证号)',
+        ),
+    ],
+)
+def test_queries_over_different_sources_of_the_same_persons_are_audited_together(con, earlier, later) -> None:
+    NEW_SQL["E1"], NEW_SQL["E2"] = earlier, later
+    first, second = released(con, "E1", earlier), released(con, "E2", later)
+    assert first.source != second.source and first.universe == second.universe == "entity:居民.身份证号"
+    finding = judge(con, [first, second])
+    assert not finding.passed and "3 人" in finding.zh and "E1" in finding.zh
+
+
+def test_without_an_entity_the_rows_of_one_source_are_the_atoms(con) -> None:
+    bare = {"居民": TableSpec(name="居民", columns=TABLE.columns, entity=None)}
+    analysis = analyze(NEW_SQL["Q6"], bare)
+    cells = audit.cells_of(analysis, "Q6", ["0"])
+    assert cells.entity == "" and cells.universe == 'source:FROM "居民" AS "居民"'
+    assert "COUNT(*) AS n" in audit.atoms_sql(analysis.run_sql, [cells], 10)

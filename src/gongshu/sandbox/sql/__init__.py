@@ -27,6 +27,7 @@ def analyze(sql: str, tables: Mapping[str, TableSpec], *, limits: Limits = Limit
     columns = [out.column for out in q.outputs]
     read = sorted({q.spec(t.name).name for s in q.scopes() for t in s.sources.values() if isinstance(t, exp.Table)})
     population = _population(q)
+    entity = _entity(q)
     return Analysis(
         sql=normalized,
         run_sql=rewrite(q),
@@ -35,7 +36,22 @@ def analyze(sql: str, tables: Mapping[str, TableSpec], *, limits: Limits = Limit
         findings=findings,
         population=population,
         dp=dp,
+        entity=entity[0] if entity else None,
+        entity_sql=entity[1] if entity else None,
     )
+
+
+def _entity(q: Query) -> tuple[str, str] | None:
+    """("table.column", its SQL in the outer query) of the one person/entity behind the outer query's rows; None
+    when there is none (a table without identifier) or several (a join of tables of different entities)."""
+    if len(q.entities) != 1:
+        return None
+    (node,) = q.entities
+    raw = q.flow(node, q.root).raw
+    if len(raw) != 1:
+        return None
+    ((table, column),) = raw
+    return f"{table}.{column}", node.sql(dialect=DIALECT)
 
 
 def _population(q: Query) -> str | None:
