@@ -254,3 +254,11 @@ SELECT 区县, 性别, count(*) AS n FROM 人员 GROUP BY CUBE (区县, 性别)
 SELECT 区县, 性别, count(*) AS n FROM 人员 GROUP BY GROUPING SETS ((区县), (性别), ())
 -- rule: grouping-sets
 SELECT avg(n) AS a FROM (SELECT 区县, count(*) AS n FROM 人员 GROUP BY ROLLUP (区县))
+-- rule: cross-join
+SELECT count(*) AS n FROM 人员 p JOIN 区划 r ON TRUE
+-- rule: cross-join
+SELECT count(*) AS n FROM 人员 p JOIN 区划 r ON 1 = 1
+-- rule: cross-join
+SELECT count(*) AS n FROM 人员 p JOIN 区划 r ON p.区县 = p.区县
+-- rule: cross-join
+SELECT count(*) AS n FROM 人员 p JOIN 区划 r ON p.区县 = '城区' OR r.区县 = '城区'
