@@ -1,8 +1,11 @@
-"""The adversarial suite, measures part: a population hidden inside the measure (conditional aggregation) and a
-window spanning the cells output control drops later. Both leaked end to end before ``aggregate-argument`` and
-``window-over-cells``: ``SUM(月收入) FILTER (WHERE 区县 = '新区')`` released the one person of 新区's income (the
-minimum cell count counts the persons of the whole group, the differencing control reads only WHERE), and pairwise
-window sums over the district cells included the dropped 新区 cell. Each attempt is now refused at submission,
+"""The adversarial suite, measures part: a population hidden inside the measure (conditional aggregation), a
+window spanning the cells output control drops later, and values of other persons used to select rows. Each leaked
+end to end before ``aggregate-argument``, ``window-over-cells``, ``subquery-condition`` and ``window-partition``:
+``SUM(月收入) FILTER (WHERE 区县 = '新区')`` released the one person of 新区's income (the minimum cell count counts
+the persons of the whole group, the differencing control reads only WHERE); pairwise window sums over the district
+cells included the dropped 新区 cell; ``WHERE (SELECT SUM(月收入) FROM T WHERE 区县 = '新区') > 12000`` gave all
+rows or none, one bit of that person's income per query (a binary search recovers it), and so did a derived
+table's ``SUM(月收入) OVER (PARTITION BY 区县)`` used as a filter. Each attempt is now refused at submission,
 naming its rule, saying no value and leaving no job or file behind; the legitimate forms still run."""
 
 from __future__ import annotations
@@ -65,9 +68,70 @@ WINDOWS = [  # (id, SQL): a window over the cells, before output control drops t
         f"SELECT 区县, COUNT(*) AS n FROM {T} GROUP BY 区县 QUALIFY ROW_NUMBER() OVER (ORDER BY SUM(月收入)) > 1",
     ),
 ]
-REFUSED = [(i, sql, "aggregate-argument") for i, sql in CONDITIONAL] + [
-    (i, sql, "window-over-cells") for i, sql in WINDOWS
+SMALL = f"(SELECT SUM(月收入) FROM {T} WHERE 区县 = '新区')"  # the income of 新区's one person, as a value
+SUBQUERIES = [  # (id, SQL): one bit about a small group per query, as a condition, a key or a column
+    ("scalar-where", f"SELECT 行业, COUNT(*) AS n FROM {T} WHERE {SMALL} > 12000 GROUP BY 行业"),
+    (
+        "in",
+        f"SELECT 行业, COUNT(*) AS n FROM {T} WHERE 行业 IN "
+        f"(SELECT 行业 FROM {T} WHERE 区县 = '新区' AND 月收入 > 12000) GROUP BY 行业",
+    ),
+    (
+        "exists",
+        f"SELECT 行业, COUNT(*) AS n FROM {T} WHERE EXISTS (SELECT 1 FROM {T} WHERE 区县 = '新区' AND 月收入 > 12000) "
+        "GROUP BY 行业",
+    ),
+    (
+        "any",
+        f"SELECT 行业, COUNT(*) AS n FROM {T} WHERE 12000 < ANY (SELECT 月收入 FROM {T} WHERE 区县 = '新区') "
+        "GROUP BY 行业",
+    ),
+    (
+        "on",
+        f"SELECT a.行业, COUNT(*) AS n FROM {T} a JOIN {T} b ON a.身份证号 = b.身份证号 AND {SMALL} > 12000 "
+        "GROUP BY a.行业",
+    ),
+    ("having", f"SELECT 行业, COUNT(*) AS n FROM {T} GROUP BY 行业 HAVING {SMALL} > 12000"),
+    ("qualify", f"SELECT 行业, COUNT(*) AS n FROM {T} GROUP BY 行业 QUALIFY {SMALL} > 12000"),
+    ("group-key-case", f"SELECT 行业, COUNT(*) AS n FROM {T} GROUP BY 行业, CASE WHEN {SMALL} > 12000 THEN 1 END"),
+    (
+        "derived-column",
+        f"SELECT 行业, COUNT(*) AS n FROM (SELECT 行业, {SMALL} AS x FROM {T}) WHERE x > 12000 GROUP BY 行业",
+    ),
 ]
+ACROSS_PERSONS = [  # (id, SQL): a window mixing other persons' values into each row, then selecting rows
+    (
+        "district-sum-filter",
+        f"SELECT 行业, COUNT(*) AS n FROM (SELECT 行业, SUM(月收入) OVER (PARTITION BY 区县) AS w FROM {T}) "
+        "WHERE w > 12000 GROUP BY 行业",
+    ),
+    (
+        "rank-filter",
+        f"SELECT 行业, COUNT(*) AS n FROM (SELECT 行业, RANK() OVER (ORDER BY 月收入 DESC) AS r FROM {T}) "
+        "WHERE r > 1 GROUP BY 行业",
+    ),
+    (
+        "qualify",
+        f"SELECT 行业, COUNT(*) AS n FROM (SELECT 行业 FROM {T} QUALIFY SUM(月收入) OVER (PARTITION BY 区县) > 12000) "
+        "GROUP BY 行业",
+    ),
+    (
+        "named-window",
+        f"SELECT 行业, COUNT(*) AS n FROM (SELECT 行业, SUM(月收入) OVER w AS s FROM {T} "
+        "WINDOW w AS (PARTITION BY 区县)) WHERE s > 12000 GROUP BY 行业",
+    ),
+    (
+        "rows-by-district",  # once among the legitimate forms: a window over rows, partitioned by district
+        "SELECT 区县, COUNT(*) AS n, SUM(月收入 * 12) AS s FROM (SELECT 区县, 月收入, "
+        f"ROW_NUMBER() OVER (PARTITION BY 区县 ORDER BY 行业) AS r FROM {T}) WHERE r <= 1000 GROUP BY 区县",
+    ),
+]
+REFUSED = (
+    [(i, sql, "aggregate-argument") for i, sql in CONDITIONAL]
+    + [(i, sql, "window-over-cells") for i, sql in WINDOWS]
+    + [(i, sql, "subquery-condition") for i, sql in SUBQUERIES]
+    + [(i, sql, "window-partition") for i, sql in ACROSS_PERSONS]
+)
 
 
 def _left_behind(world: World) -> tuple[int, list[str]]:
@@ -90,23 +154,26 @@ def test_a_population_hidden_in_the_measure_is_refused_at_submission_leaving_not
     assert _left_behind(world) == before
 
 
-@pytest.mark.parametrize(("sql", "rule"), [(s, r) for _, s, r in REFUSED[:2]], ids=[i for i, _, _ in REFUSED[:2]])
+UNDER_DP = [REFUSED[0], REFUSED[1], *(c for c in REFUSED if c[0] in ("scalar-where", "district-sum-filter"))]
+
+
+@pytest.mark.parametrize(("sql", "rule"), [(s, r) for _, s, r in UNDER_DP], ids=[i for i, _, _ in UNDER_DP])
 def test_under_dp_too(world, sql, rule):
     with pytest.raises(SqlRefused) as e:
         submit(world.platform, world.sb, sql, dp=True, epsilon=0.1)
-    assert e.value.rule in (rule, "dp-aggregates")  # the DP rules, stricter, may speak first
+    assert e.value.rule in (rule, "dp-aggregates", "dp-shape")  # the DP rules, stricter, may speak first
 
 
-LEGITIMATE = [  # the condition in GROUP BY, a per-person measure, affine arguments, a window over rows
+LEGITIMATE = [  # a per-person measure, affine arguments, a JOIN where a subquery would have been a condition
     (
         "per-person",
         "SELECT 区县, COUNT(*) AS n, AVG(s) AS a, SUM(s / 1000.0) AS k "
         f"FROM (SELECT 区县, 身份证号, SUM(月收入) * 12 AS s FROM {T} GROUP BY 区县, 身份证号) GROUP BY 区县",
     ),
     (
-        "window-over-rows",
-        "SELECT 区县, COUNT(*) AS n, SUM(月收入 * 12) AS s FROM (SELECT 区县, 月收入, "
-        f"ROW_NUMBER() OVER (PARTITION BY 区县 ORDER BY 行业) AS r FROM {T}) WHERE r <= 1000 GROUP BY 区县",
+        "join-instead-of-subquery",
+        f"SELECT t.区县, COUNT(*) AS n FROM {T} t JOIN (SELECT 身份证号 FROM {T} WHERE 月收入 > 5000) h "
+        "ON t.身份证号 = h.身份证号 GROUP BY t.区县",
     ),
 ]
 

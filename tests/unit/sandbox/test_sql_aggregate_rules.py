@@ -5,40 +5,12 @@ drops later). In each refused case « » marks the node the refusal must point a
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from sql_marks import points_inside, refused_at
+from test_sql_policy import LIMITS, TABLES
 
 from gongshu.sandbox.errors import SqlRefused
-from gongshu.sandbox.spec import ColumnSpec, Limits, TableSpec
 from gongshu.sandbox.sql import analyze
-
-LIMITS = Limits(max_query_chars=1000)
-
-
-def _col(name: str, protected: bool = False, **kw: object) -> ColumnSpec:
-    return ColumnSpec(name=name, protected=protected, **kw)  # type: ignore[arg-type]
-
-
-TABLES = {
-    "人员": TableSpec(
-        name="人员",
-        columns={
-            c.name: c
-            for c in [
-                _col("身份证号", True, identifier=True, type="cn_id_card"),
-                _col("姓名", True),
-                _col("区县"),
-                _col("性别"),
-                _col("年龄", True, numeric=True, bounds=(0, 120)),
-                _col("工资", True, numeric=True, bounds=(0, 1_000_000)),
-                _col("年份", numeric=True),
-            ]
-        },
-        entity="身份证号",
-        entity_unique=False,
-    ),
-}
 
 CONDITIONAL = [  # (id, SQL with the offending node between « »)
     ("filter", "SELECT «SUM(工资) FILTER (WHERE 区县 = '新区')» AS s, COUNT(*) AS n FROM 人员"),
@@ -170,51 +142,34 @@ ALLOWED = [
     # conditions where the minimum cell count and the differencing control see them
     "SELECT 区县, COUNT(*) AS n, SUM(工资) AS s FROM 人员 WHERE 区县 = '新区' AND 工资 > 12000 GROUP BY 区县 "
     "HAVING COUNT(*) > 5 ORDER BY n DESC",
-    "SELECT 区县, COUNT(*) AS n FROM 人员 WHERE 工资 > (SELECT AVG(工资) FROM 人员) GROUP BY 区县",
-    # windows over rows in a derived table that does not aggregate
+    # a window over rows in a derived table that does not aggregate (partitioned by the person: window-partition)
+    "SELECT 区县, COUNT(*) AS n FROM (SELECT 区县, row_number() OVER (PARTITION BY 身份证号 ORDER BY 年份) AS r "
+    "FROM 人员) GROUP BY 区县",
+]
+
+# Windows over rows in a derived table that does not aggregate: both rules here pass them; the later
+# ``window-partition`` refuses them because they span several persons (tests/unit/sandbox/test_sql_condition_rules.py).
+WINDOWS_OVER_ROWS = [
     "SELECT 段, COUNT(*) AS n FROM (SELECT 区县, ntile(4) OVER (ORDER BY 年份) AS 段 FROM 人员) GROUP BY 段",
     "SELECT 年份, COUNT(*) AS n FROM (SELECT 年份, row_number() OVER (PARTITION BY 区县 ORDER BY 年份) AS r FROM 人员) "
     "WHERE r <= 3 GROUP BY 年份",
 ]
 
-_PLACE = re.compile(r"第(\d+)行第(\d+)列 / line \1, column \2: ")
-
-
-def _marked(sql: str) -> tuple[str, int, int]:
-    """The SQL without its « » marks, and the span (start, end) of the marked node in it."""
-    start = sql.index("«")
-    end = sql.index("»") - 1
-    return sql.replace("«", "").replace("»", ""), start, end
-
-
-def _refusal(sql: str, *, dp: bool = False) -> tuple[SqlRefused, int, int]:
-    clean, start, end = _marked(sql)
-    with pytest.raises(SqlRefused) as caught:
-        analyze(clean, TABLES, limits=LIMITS, dp=dp)
-    return caught.value, start, end
-
-
-def _points_inside(refusal: SqlRefused, start: int, end: int) -> bool:
-    """The refusal's place (line 1, column c) lies within the marked span."""
-    found = _PLACE.match(refusal.place)
-    assert found is not None, refusal.place
-    return found.group(1) == "1" and start <= int(found.group(2)) - 1 < end
-
 
 @pytest.mark.parametrize("sql", [s for _, s in CONDITIONAL], ids=[i for i, _ in CONDITIONAL])
 def test_conditional_aggregation_is_refused_at_the_node_that_hides_a_population(sql: str) -> None:
-    refusal, start, end = _refusal(sql)
+    refusal, start, end = refused_at(sql)
     assert refusal.rule == "aggregate-argument", str(refusal)
-    assert _points_inside(refusal, start, end), refusal.place
+    assert points_inside(refusal, start, end), refusal.place
     assert "条件聚合会在度量中隐藏一个子总体" in refusal.zh and "WHERE 或 GROUP BY" in refusal.zh
     assert "put conditions in WHERE or GROUP BY" in refusal.en
 
 
 @pytest.mark.parametrize("sql", [s for _, s in WINDOWS], ids=[i for i, _ in WINDOWS])
 def test_a_window_over_the_cells_of_an_aggregating_select_is_refused_at_the_window(sql: str) -> None:
-    refusal, start, end = _refusal(sql)
+    refusal, start, end = refused_at(sql)
     assert refusal.rule == "window-over-cells", str(refusal)
-    assert _points_inside(refusal, start, end), refusal.place
+    assert points_inside(refusal, start, end), refusal.place
     assert refusal.zh.startswith("查询被拒绝［window-over-cells］：聚合查询中的窗口函数")
 
 
@@ -223,6 +178,13 @@ def test_measures_of_the_whole_cell_and_windows_over_rows_pass_both_rules(sql: s
     findings = {f.rule: f for f in analyze(sql, TABLES, limits=LIMITS).findings}
     assert findings["aggregate-argument"].passed and findings["window-over-cells"].passed
     assert all(f.zh and f.en for f in findings.values())
+
+
+@pytest.mark.parametrize("sql", WINDOWS_OVER_ROWS, ids=[f"{i}" for i in range(len(WINDOWS_OVER_ROWS))])
+def test_windows_over_rows_pass_both_rules_and_only_the_later_window_partition_refuses_them(sql: str) -> None:
+    with pytest.raises(SqlRefused) as caught:
+        analyze(sql, TABLES, limits=LIMITS)
+    assert caught.value.rule == "window-partition", str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -243,12 +205,14 @@ def test_measures_of_the_whole_cell_and_windows_over_rows_pass_both_rules(sql: s
     ],
 )
 def test_the_refusal_names_what_it_found(sql: str, found: str) -> None:
-    refusal, _, _ = _refusal(sql)
+    refusal, _, _ = refused_at(sql)
     assert found in refusal.en, refusal.en
 
 
 def test_the_chinese_message_comes_first_and_names_the_derived_column() -> None:
-    refusal, _, _ = _refusal("SELECT SUM(v) AS s FROM (SELECT «CASE WHEN 区县 = '新区' THEN 工资 END» AS v FROM 人员)")
+    refusal, _, _ = refused_at(
+        "SELECT SUM(v) AS s FROM (SELECT «CASE WHEN 区县 = '新区' THEN 工资 END» AS v FROM 人员)"
+    )
     assert refusal.zh.startswith(
         "查询被拒绝［aggregate-argument］：条件聚合会在度量中隐藏一个子总体：SUM 的参数（经派生列 v）"
     )
@@ -256,16 +220,16 @@ def test_the_chinese_message_comes_first_and_names_the_derived_column() -> None:
 
 
 def test_conditional_aggregation_is_refused_under_dp_too() -> None:
-    refusal, start, end = _refusal(
+    refusal, start, end = refused_at(
         "SELECT 区县, COUNT(«CASE WHEN 区县 = '新区' THEN 1 END») AS n FROM 人员 GROUP BY 区县", dp=True
     )
-    assert refusal.rule == "aggregate-argument" and _points_inside(refusal, start, end)
+    assert refusal.rule == "aggregate-argument" and points_inside(refusal, start, end)
 
 
 def test_under_dp_the_stricter_dp_rules_speak_first() -> None:
-    refusal, _, _ = _refusal("SELECT 区县, «sum(length(区县))» AS s FROM 人员 GROUP BY 区县", dp=True)
+    refusal, _, _ = refused_at("SELECT 区县, «sum(length(区县))» AS s FROM 人员 GROUP BY 区县", dp=True)
     assert refusal.rule == "dp-aggregates"
-    refusal, _, _ = _refusal(
+    refusal, _, _ = refused_at(
         "SELECT 区县, COUNT(*) AS n, «SUM(COUNT(*)) OVER ()» AS t FROM 人员 GROUP BY 区县", dp=True
     )
     assert refusal.rule == "dp-shape"
@@ -274,4 +238,10 @@ def test_under_dp_the_stricter_dp_rules_speak_first() -> None:
 def test_a_plain_dp_query_passes_both_rules() -> None:
     analysis = analyze("SELECT 区县, COUNT(*) AS n, SUM(工资) AS s FROM 人员 GROUP BY 区县", TABLES, dp=True)
     rules = [f.rule for f in analysis.findings]
-    assert rules[-3:] == ["aggregate-argument", "window-over-cells", "population"]
+    assert rules[-5:] == [
+        "aggregate-argument",
+        "window-over-cells",
+        "subquery-condition",
+        "window-partition",
+        "population",
+    ]

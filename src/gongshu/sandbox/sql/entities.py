@@ -7,7 +7,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
 from gongshu.sandbox.sql.functions import is_aggregate, is_windowed
-from gongshu.sandbox.sql.lineage import own_nodes
+from gongshu.sandbox.sql.lineage import own_nodes, projection
 from gongshu.sandbox.sql.place import refuse
 from gongshu.sandbox.sql.query import Query
 
@@ -39,7 +39,8 @@ class Propagation:
 
     def carry(self, child: Scope, value: exp.Expr) -> str:
         select = child.expression
-        if not isinstance(select, exp.Select) or (_aggregates(select) and not self.grouped_by(child, value)):
+        key = self.grouped_by(child, value) if isinstance(select, exp.Select) and _aggregates(select) else value
+        if not isinstance(select, exp.Select) or key is None:
             refuse(
                 self.q.sql,
                 "population",
@@ -50,16 +51,17 @@ class Propagation:
             )
         name = f"__e_{self.count}"
         self.count += 1
-        select.select(exp.alias_(value.copy(), name, quoted=True), append=True, copy=False)
+        select.select(exp.alias_(key.copy(), name, quoted=True), append=True, copy=False)
         return name
 
-    def grouped_by(self, child: Scope, value: exp.Expr) -> bool:
-        """Whether the derived table groups by exactly this entity (so carrying it keeps its rows)."""
+    def grouped_by(self, child: Scope, value: exp.Expr) -> exp.Expr | None:
+        """The GROUP BY key of the derived table that is exactly this entity value (so carrying the key keeps its
+        rows and stays valid SQL: ``value`` itself may be a deeper carried ``__e_<k>`` column the key reads), or
+        None."""
         group = child.expression.args.get("group")
         if not group or child.expression.args.get("distinct"):
-            return False
-        entity = self.q.flow(value, child).raw
-        return any(isinstance(k, exp.Column) and self.q.flow(k, child).raw == entity for k in group.expressions)
+            return None
+        return next((k for k in group.expressions if _same(k, value, child)), None)
 
 
 def population_count(q: Query, values: list[exp.Expr]) -> exp.Expr:
@@ -73,6 +75,22 @@ def population_count(q: Query, values: list[exp.Expr]) -> exp.Expr:
         return exp.Count(this=exp.Star())
     counts = [exp.Count(this=exp.Distinct(expressions=[v.copy()])) for v in values]
     return counts[0] if len(counts) == 1 else exp.Anonymous(this="LEAST", expressions=counts)
+
+
+def _same(key: exp.Expr, value: exp.Expr, scope: Scope) -> bool:
+    """Whether ``key`` and ``value`` are the same value of ``scope``'s rows: one column of one source, followed
+    down through the derived tables to the expressions that define it, or equal expressions."""
+    if not (isinstance(key, exp.Column) and isinstance(value, exp.Column)):
+        return key == value
+    if not key.table or key.table != value.table:
+        return False
+    source = scope.sources.get(key.table)
+    if isinstance(source, exp.Table):
+        return key.name.lower() == value.name.lower()
+    if not isinstance(source, Scope):
+        return False
+    left, right = projection(source, key.name), projection(source, value.name)
+    return left is not None and right is not None and _same(left.unalias(), right.unalias(), source)
 
 
 def _aggregates(select: exp.Select) -> bool:

@@ -58,6 +58,10 @@ class Lineage:
             return self.column(node, scope)
         if isinstance(node, exp.Query):
             return self.query(node)
+        if isinstance(node, exp.Window):  # PARTITION BY / ORDER BY keys choose the rows, their values do not flow in
+            value = self.of(node.this, scope)
+            keys = _union([self.of(c, scope) for c in node.iter_expressions() if c is not node.this])
+            return Flow(value.raw, value.sources | keys.sources)
         children = [self.of(c, scope) for c in node.iter_expressions() if not isinstance(c, exp.With)]
         flow = _union(children)
         if isinstance(node, SAFE_AGGREGATES) and not is_windowed(node) and not self.grouped_by_protected(scope):

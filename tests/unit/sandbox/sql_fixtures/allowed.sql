@@ -21,22 +21,16 @@ SELECT p.区县, r.人口, count(*) AS n FROM 人员 AS p LEFT JOIN 区划 AS r 
 SELECT 区县, avg(s) AS 平均 FROM (SELECT 区县, 身份证号, sum(工资) AS s FROM 人员 GROUP BY 区县, 身份证号) t GROUP BY 区县
 -- allowed: 段=group; n=aggregate:count
 WITH 年龄段 AS (SELECT floor(年份 / 10) * 10 AS 段, 身份证号 FROM 人员) SELECT 段, count(*) AS n FROM 年龄段 GROUP BY 段
--- allowed: 区县=group; n=aggregate:count
-SELECT 区县, count(*) AS n FROM 人员 WHERE 工资 > (SELECT avg(工资) FROM 人员) GROUP BY 区县
 -- allowed: 区县=group; 人均工资=aggregate:other
 SELECT 区县, sum(工资) * 1.0 / count(*) AS 人均工资 FROM 人员 WHERE 工资 > 10000 GROUP BY 区县
--- allowed: 段=group; n=aggregate:count
-select 段, count(*) as n from (select 区县, ntile(4) over (order by 年份) as 段 from 人员) group by 段
 -- allowed: 区县=group; n=aggregate:count
 SELECT "区县", count(*) AS n FROM "人员" WHERE "人员"."性别" <> '男' -- trailing comment
 GROUP BY "区县"
 -- allowed: 性别=group; corr=aggregate:other
 SELECT 性别, corr(年龄, 工资) AS corr FROM 人员 GROUP BY 性别
--- allowed: n=aggregate:count
-SELECT count(*) AS n FROM 人员 p WHERE EXISTS (SELECT 1 FROM 企业 e WHERE e.法人身份证号 = p.身份证号)
--- allowed: n=aggregate:count
-SELECT count(*) AS n FROM 人员 p WHERE p.身份证号 IN (SELECT 法人身份证号 FROM 企业)
 -- allowed: 区县=group; 最早年份=aggregate:other
 SELECT 区县, min(年份) AS 最早年份 FROM 人员 GROUP BY 区县
 -- allowed: 区县=group; n=aggregate:count
 select 区县, count(*) as n from 人员 where 身份证号 is not null group by 区县
+-- allowed: n=aggregate:count_distinct
+SELECT count(DISTINCT p.身份证号) AS n FROM 人员 p JOIN (SELECT 法人身份证号 FROM 企业) e ON e.法人身份证号 = p.身份证号

@@ -262,3 +262,27 @@ SELECT count(*) AS n FROM 人员 p JOIN 区划 r ON 1 = 1
 SELECT count(*) AS n FROM 人员 p JOIN 区划 r ON p.区县 = p.区县
 -- rule: cross-join
 SELECT count(*) AS n FROM 人员 p JOIN 区划 r ON p.区县 = '城区' OR r.区县 = '城区'
+-- rule: subquery-condition
+SELECT 区县, count(*) AS n FROM 人员 WHERE 工资 > (SELECT avg(工资) FROM 人员) GROUP BY 区县
+-- rule: subquery-condition
+SELECT count(*) AS n FROM 人员 p WHERE EXISTS (SELECT 1 FROM 企业 e WHERE e.法人身份证号 = p.身份证号)
+-- rule: subquery-condition
+SELECT count(*) AS n FROM 人员 p WHERE p.身份证号 IN (SELECT 法人身份证号 FROM 企业)
+-- rule: subquery-condition
+SELECT 区县, count(*) AS n FROM 人员 WHERE (SELECT sum(工资) FROM 人员 WHERE 区县 = '新区') > 12000 GROUP BY 区县
+-- rule: subquery-condition
+SELECT 区县, count(*) AS n FROM 人员 WHERE 年份 = ANY (SELECT 年份 FROM 人员 WHERE 区县 = '新区') GROUP BY 区县
+-- rule: subquery-condition
+SELECT p.区县, count(*) AS n FROM 人员 p JOIN 区划 r ON p.区县 = r.区县 AND r.人口 > (SELECT avg(工资) FROM 人员) GROUP BY p.区县
+-- rule: subquery-condition
+SELECT 区县, count(*) AS n FROM 人员 GROUP BY 区县 HAVING (SELECT sum(工资) FROM 人员 WHERE 区县 = '新区') > 12000
+-- rule: subquery-condition
+SELECT k, count(*) AS n FROM (SELECT (SELECT sum(工资) FROM 人员 WHERE 区县 = '新区') > 12000 AS k FROM 人员) GROUP BY k
+-- rule: window-partition
+select 段, count(*) as n from (select 区县, ntile(4) over (order by 年份) as 段 from 人员) group by 段
+-- rule: window-partition
+SELECT 区县, count(*) AS n FROM (SELECT 区县, sum(工资) OVER (PARTITION BY 区县) AS w FROM 人员) WHERE w > 12000 GROUP BY 区县
+-- rule: window-partition
+SELECT 区县, count(*) AS n FROM (SELECT 区县, rank() OVER (ORDER BY 工资 DESC) AS r FROM 人员) WHERE r = 1 GROUP BY 区县
+-- rule: window-partition
+SELECT 区县, count(*) AS n FROM (SELECT 区县, 人口 FROM 区划 QUALIFY row_number() OVER (PARTITION BY 区县 ORDER BY 人口) = 1) GROUP BY 区县

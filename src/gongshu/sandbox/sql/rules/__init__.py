@@ -20,6 +20,7 @@ from gongshu.sandbox.sql.rules.known_tables import known_tables
 from gongshu.sandbox.sql.rules.no_recursive_cte import no_recursive_cte
 from gongshu.sandbox.sql.rules.no_set_operations import no_set_operations
 from gongshu.sandbox.sql.rules.no_star_output import no_star_output
+from gongshu.sandbox.sql.rules.no_subquery_condition import no_subquery_condition
 from gongshu.sandbox.sql.rules.one_statement import one_statement
 from gongshu.sandbox.sql.rules.outer_aggregate import outer_aggregate
 from gongshu.sandbox.sql.rules.output_columns import output_columns
@@ -30,6 +31,7 @@ from gongshu.sandbox.sql.rules.raw_protected_output import raw_protected_output
 from gongshu.sandbox.sql.rules.select_only import select_only
 from gongshu.sandbox.sql.rules.value_aggregates import value_aggregates
 from gongshu.sandbox.sql.rules.window_over_cells import window_over_cells
+from gongshu.sandbox.sql.rules.window_partition import window_partition
 
 Rule = Callable[[Query], Finding | None]
 
@@ -56,5 +58,7 @@ RULES: tuple[Rule, ...] = (
     dp_bounds,
     aggregate_argument,  # after the DP rules: under DP, their stricter refusals speak first
     window_over_cells,
+    no_subquery_condition,
+    window_partition,
     population,  # last: it adds hidden entity columns to derived tables
 )

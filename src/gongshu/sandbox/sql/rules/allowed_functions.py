@@ -28,6 +28,6 @@ def allowed_functions(q: Query) -> Finding:
             "allowed-functions",
             "不允许使用 lambda、参数或会话变量",
             "lambdas, parameters and session variables are not allowed",
-            node,
+            other,
         )
     return passed("allowed-functions", "只调用允许的函数", "calls only allowed functions")
