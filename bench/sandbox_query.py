@@ -129,7 +129,8 @@ def table_parquet(rows: int) -> Path:
                      exp(11.0 + 0.7 * sqrt(-2 * ln(u4)) * cos(2 * pi() * u5)))), 2) AS {VALUE}
         FROM u
     """
-    with duckdb.connect(config={"enable_progress_bar": False}) as con:
+    with duckdb.connect() as con:  # a config here fails once another benchmark used DuckDB's default connection
+        con.execute("SET enable_progress_bar = false")
         con.execute(f"COPY ({query}) TO '{part}' (FORMAT parquet, COMPRESSION zstd)")
     part.replace(path)
     return path

@@ -73,6 +73,9 @@ class OutputColumn:
     # Without DP, an aggregate of a column: the hidden column counting the persons whose value it reads
     # (not null), so that a cell over many persons but few values is suppressed like a small cell.
     contributors: str | None = None
+    # A COUNT that is the very aggregate ``__n`` is (COUNT(*) over a table of one row per person): under DP it is
+    # released as the threshold's noisy count, with no ε of its own.
+    counts_persons: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 import numpy as np
 from control_makers import agg, grouped
@@ -36,6 +37,15 @@ def test_count_noise_has_the_laplace_scale_of_its_epsilon_share():
     table, _ = protect(result, columns, ControlConfig(epsilon=1.0))
     assert table.num_rows == ROWS
     assert_laplace(np.asarray(table.column("人数").to_pylist()) - BIG, 2.0)
+
+
+def test_a_count_that_is_the_person_count_is_the_thresholds_noisy_count_and_costs_no_share():
+    result, columns = big_table()
+    columns[1] = replace(columns[1], counts_persons=True)  # COUNT(*) over one row per person: the same as __n
+    table, report = protect(result, columns, ControlConfig(epsilon=1.0))
+    found = next(f for f in report.findings if f.rule == "differential-privacy")
+    assert "split in 1" in found.en and 0.999 <= report.epsilon_spent <= 1.0
+    assert_laplace(np.asarray(table.column("人数").to_pylist()) - BIG, 1.0)  # the whole ε: scale 1, not 2
 
 
 def test_sum_noise_is_scaled_to_the_largest_magnitude_of_the_bounds():
@@ -79,7 +89,7 @@ def test_the_threshold_starts_at_the_minimum_cell_count_and_keeps_delta_within_t
     result, columns = grouped({"组": ["a"]}, [BIG], dp=True)
     for delta in (1e-3, 1e-6, 1e-9):
         cfg = ControlConfig(min_cell=10, epsilon=1.0, delta=delta)
-        tau, eps, certified = release_rows(Work.start(result, columns, cfg, {}, Limits()), 0.5)
+        tau, eps, certified, _counts = release_rows(Work.start(result, columns, cfg, {}, Limits()), 0.5)
         assert tau >= 10 + 2 * math.log(1 / (2 * delta)) and 0 < certified <= delta
         assert eps <= 0.5
 

@@ -241,3 +241,10 @@ def test_query_length_follows_the_limit() -> None:
     with pytest.raises(SqlRefused) as caught:
         analyze("SELECT count(*) FROM 人员", TABLES, limits=Limits(max_query_chars=10))
     assert caught.value.rule == "query-length"
+
+
+def test_a_count_of_rows_of_one_row_per_entity_is_marked_as_the_person_count():
+    marked = analyze("SELECT 行业, count(*) AS n, count(注册资本) AS m FROM 企业 GROUP BY 行业", TABLES, dp=True)
+    assert [c.counts_persons for c in marked.columns] == [False, True, False]
+    repeated = analyze("SELECT 区县, count(*) AS n FROM 人员 GROUP BY 区县", TABLES, dp=True)  # several rows a person
+    assert [c.counts_persons for c in repeated.columns] == [False, False]

@@ -64,6 +64,7 @@ class Release:
     column: str  # name in the raw result
     integer: bool
     sensitivity: float
+    threshold: bool = False  # the very count ``__n`` is: released as the threshold's noisy count, no ε of its own
 
 
 def dp_noise(work: Work) -> list[Finding]:
@@ -74,11 +75,15 @@ def dp_noise(work: Work) -> list[Finding]:
         return [releases]
     if cfg.delta <= 0:
         return [finding(RULE, "差分隐私的 δ 必须大于 0", "differential privacy needs δ > 0", passed=False)]
-    share = cfg.epsilon / (len(releases) + 1)
-    tau, spent, delta = release_rows(work, share)
+    shares = sum(not r.threshold for r in releases) + 1
+    share = cfg.epsilon / shares
+    tau, spent, delta, counts = release_rows(work, share)
     rows = np.flatnonzero(work.keep)
     noisy: dict[str, np.ndarray] = {}
     for r in releases:
+        if r.threshold:
+            noisy[r.column] = np.array([counts[int(row)] for row in rows], dtype=np.int64)
+            continue
         noisy[r.column], eps = laplace(column_values(work, r.column, rows, r.integer), r.integer, r.sensitivity, share)
         spent += eps
     finish(work, releases, noisy, rows)
@@ -88,9 +93,9 @@ def dp_noise(work: Work) -> list[Finding]:
     return [
         finding(
             RULE,
-            f"差分隐私：ε={spent:.6g}（OpenDP 认证，分 {len(releases) + 1} 份），δ≤{delta:.2g}；"
+            f"差分隐私：ε={spent:.6g}（OpenDP 认证，分 {shares} 份），δ≤{delta:.2g}；"
             f"噪声计数 ≥ τ={tau} 的分组才发布：{kept}/{candidates} 组",
-            f"differential privacy: ε={spent:.6g} (certified by OpenDP, split in {len(releases) + 1}), δ≤{delta:.2g}; "
+            f"differential privacy: ε={spent:.6g} (certified by OpenDP, split in {shares}), δ≤{delta:.2g}; "
             f"only groups with a noisy count ≥ τ={tau} released: {kept}/{candidates}",
         )
     ]
@@ -102,7 +107,7 @@ def plan(work: Work) -> list[Release] | Finding:
     for i in work.aggregates():
         col = work.columns[i]
         if col.aggregate in ("count", "count_distinct"):
-            out.append(Release(i, work.result.column_names[i], True, 1.0))
+            out.append(Release(i, work.result.column_names[i], True, 1.0, threshold=col.counts_persons))
             continue
         if col.aggregate not in ("sum", "avg"):
             return finding(
@@ -127,15 +132,15 @@ def plan(work: Work) -> list[Release] | Finding:
     return out
 
 
-def release_rows(work: Work, share: float) -> tuple[int, float, float]:
-    """Keep only rows whose noisy ``__n`` reaches τ; returns (τ, certified ε, certified δ)."""
+def release_rows(work: Work, share: float) -> tuple[int, float, float, dict[int, int]]:
+    """Keep only rows whose noisy ``__n`` reaches τ; returns (τ, certified ε, certified δ, noisy count by row)."""
     n = work.n
     meas, tau, eps, delta = key_threshold(share, work.cfg.min_cell, work.cfg.delta)
     candidates = np.flatnonzero(n > 0)
     released = meas(dict(zip(candidates.tolist(), n[candidates].tolist(), strict=True)))
     work.keep[:] = False
     work.keep[list(released)] = True
-    return tau, eps, delta
+    return tau, eps, delta, {int(k): int(v) for k, v in released.items()}
 
 
 @lru_cache(maxsize=64)

@@ -1,4 +1,8 @@
-"""DuckDB SQL → Spark SQL with sqlglot, plus what sqlglot leaves for us: top-n aggregates, QUALIFY, views."""
+"""DuckDB SQL → Spark SQL with sqlglot, plus what sqlglot leaves for us: top-n aggregates and views.
+
+sqlglot's Spark generator turns QUALIFY into a subquery with a ``_w`` column; the policy never lets a star reach
+the output, so that column is never seen (sqlglot's generators are compiled by sqlglotc and cannot be subclassed
+to keep QUALIFY)."""
 
 from __future__ import annotations
 
@@ -6,32 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlglot
-from sqlglot import exp, transforms
+from sqlglot import exp
 from sqlglot.dialects.spark import Spark
 from sqlglot.errors import SqlglotError
-from sqlglot.generators.spark import SparkGenerator
 
 from gongshu.sandbox.engines import messages
 
 # Spark SQL functions that call Java methods: never reachable from a query.
 REFUSED_FUNCTIONS = frozenset({"reflect", "java_method", "try_reflect"})
-
-
-class _QualifySparkGenerator(SparkGenerator):
-    """Spark 4 runs QUALIFY itself; sqlglot's rewrite into a subquery would add a ``_w`` column to ``*``."""
-
-    TRANSFORMS = {  # noqa: RUF012 (sqlglot generators declare TRANSFORMS as a plain class dict)
-        **SparkGenerator.TRANSFORMS,
-        exp.Select: transforms.preprocess(
-            [transforms.eliminate_distinct_on, transforms.unnest_to_explode, transforms.any_to_exists]
-        ),
-    }
-
-
-class SparkWithQualify(Spark):
-    """sqlglot's Spark dialect, keeping QUALIFY (supported since Spark 4)."""
-
-    Generator = _QualifySparkGenerator
 
 
 @dataclass(frozen=True)
@@ -58,7 +44,7 @@ def to_spark(sql: str, views: Mapping[str, str]) -> SparkQuery:
 def _generate(tree: exp.Query) -> str:
     """Spark SQL with every identifier back-quoted (Spark refuses unquoted Chinese names)."""
     try:
-        return tree.sql(dialect=SparkWithQualify, identify=True, unsupported_level=sqlglot.ErrorLevel.RAISE)
+        return tree.sql(dialect=Spark, identify=True, unsupported_level=sqlglot.ErrorLevel.RAISE)
     except SqlglotError as e:
         raise messages.failed("sqlglot", str(e)) from None
 

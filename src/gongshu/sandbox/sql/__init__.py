@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from sqlglot import exp
 
 from gongshu.sandbox.spec import Analysis, Limits, TableSpec
+from gongshu.sandbox.sql.entities import population_count
 from gongshu.sandbox.sql.query import DIALECT, Query
 from gongshu.sandbox.sql.rewrite import DOMINANCE_TOP, rewrite
 from gongshu.sandbox.sql.rules import RULES
@@ -24,7 +26,13 @@ def analyze(sql: str, tables: Mapping[str, TableSpec], *, limits: Limits = Limit
     q = Query(sql, tables, limits, dp)
     findings = [f for rule in RULES if (f := rule(q)) is not None]
     normalized = q.tree.sql(dialect=DIALECT, comments=False)
-    columns = [out.column for out in q.outputs]
+    n = population_count(q, q.entities).sql(dialect=DIALECT)
+    columns = [
+        replace(out.column, counts_persons=True)
+        if out.column.aggregate == "count" and out.aggregate is not None and out.aggregate.sql(dialect=DIALECT) == n
+        else out.column
+        for out in q.outputs
+    ]
     read = sorted({q.spec(t.name).name for s in q.scopes() for t in s.sources.values() if isinstance(t, exp.Table)})
     population = _population(q)
     entity = _entity(q)
