@@ -76,6 +76,8 @@ class OutputColumn:
     # A COUNT that is the very aggregate ``__n`` is (COUNT(*) over a table of one row per person): under DP it is
     # released as the threshold's noisy count, with no ε of its own.
     counts_persons: bool = False
+    # An AVG whose argument a SUM output (this index) adds up too: under DP its sum is that SUM's noisy value.
+    same_sum: int | None = None
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,17 @@ def test_a_count_that_is_the_person_count_is_the_thresholds_noisy_count_and_cost
     assert_laplace(np.asarray(table.column("人数").to_pylist()) - BIG, 1.0)  # the whole ε: scale 1, not 2
 
 
+def test_an_average_of_a_summed_argument_divides_that_sums_noisy_value_and_costs_one_share_only():
+    result, columns = big_table(sums={"营收": [5e5] * ROWS}, avgs={"均值": [50.0] * ROWS})
+    columns[3] = replace(columns[3], same_sum=2)  # AVG(x) beside SUM(x)
+    table, report = protect(result, columns, ControlConfig(epsilon=1.0), bounds={2: (0.0, 100.0), 3: (0.0, 100.0)})
+    found = next(f for f in report.findings if f.rule == "differential-privacy")
+    assert "split in 4" in found.en  # count, sum, the average's count, keys: not the average's own sum
+    sums, avgs = (np.asarray(table.column(c).to_pylist()) for c in ("营收", "均值"))
+    counts = sums / avgs  # the average is the released sum over its noisy count
+    assert np.allclose(counts, np.round(counts), atol=1e-6)
+
+
 def test_sum_noise_is_scaled_to_the_largest_magnitude_of_the_bounds():
     result, columns = big_table(sums={"营收": [5e5] * ROWS})  # 3 shares of ε = 1.5; sensitivity 100
     table, _ = protect(result, columns, ControlConfig(epsilon=1.5), bounds={2: (-100.0, 50.0)})

@@ -248,3 +248,10 @@ def test_a_count_of_rows_of_one_row_per_entity_is_marked_as_the_person_count():
     assert [c.counts_persons for c in marked.columns] == [False, True, False]
     repeated = analyze("SELECT 区县, count(*) AS n FROM 人员 GROUP BY 区县", TABLES, dp=True)  # several rows a person
     assert [c.counts_persons for c in repeated.columns] == [False, False]
+
+
+def test_an_average_of_an_argument_a_sum_beside_it_adds_up_is_marked_with_that_sum():
+    sql = "SELECT 行业, sum(注册资本) AS s, avg(注册资本) AS a FROM 企业 GROUP BY 行业"
+    assert [c.same_sum for c in analyze(sql, TABLES, dp=True).columns] == [None, None, 1]
+    alone = "SELECT 行业, avg(注册资本) AS a FROM 企业 GROUP BY 行业"
+    assert [c.same_sum for c in analyze(alone, TABLES, dp=True).columns] == [None, None]

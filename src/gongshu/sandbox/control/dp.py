@@ -65,6 +65,7 @@ class Release:
     integer: bool
     sensitivity: float
     threshold: bool = False  # the very count ``__n`` is: released as the threshold's noisy count, no ε of its own
+    same_as: str = ""  # the raw column of a SUM of the same argument, whose noisy value it takes (no ε of its own)
 
 
 def dp_noise(work: Work) -> list[Finding]:
@@ -75,7 +76,7 @@ def dp_noise(work: Work) -> list[Finding]:
         return [releases]
     if cfg.delta <= 0:
         return [finding(RULE, "差分隐私的 δ 必须大于 0", "differential privacy needs δ > 0", passed=False)]
-    shares = sum(not r.threshold for r in releases) + 1
+    shares = sum(not (r.threshold or r.same_as) for r in releases) + 1
     share = cfg.epsilon / shares
     tau, spent, delta, counts = release_rows(work, share)
     rows = np.flatnonzero(work.keep)
@@ -84,8 +85,11 @@ def dp_noise(work: Work) -> list[Finding]:
         if r.threshold:
             noisy[r.column] = np.array([counts[int(row)] for row in rows], dtype=np.int64)
             continue
+        if r.same_as:
+            continue
         noisy[r.column], eps = laplace(column_values(work, r.column, rows, r.integer), r.integer, r.sensitivity, share)
         spent += eps
+    noisy.update({r.column: noisy[r.same_as] for r in releases if r.same_as})
     finish(work, releases, noisy, rows)
     work.report.epsilon_spent = spent
     work.report.protections.append(PROTECTION)
@@ -128,7 +132,8 @@ def plan(work: Work) -> list[Release] | Finding:
         if col.aggregate == "sum":
             out.append(Release(i, work.result.column_names[i], False, reach))
         else:
-            out += [Release(i, f"__sum_{i}", False, reach), Release(i, f"__cnt_{i}", True, 1.0)]
+            same = work.result.column_names[col.same_sum] if col.same_sum is not None else ""
+            out += [Release(i, f"__sum_{i}", False, reach, same_as=same), Release(i, f"__cnt_{i}", True, 1.0)]
     return out
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlglot import exp
 
-from gongshu.sandbox.spec import Analysis, Limits, TableSpec
+from gongshu.sandbox.spec import Analysis, Limits, OutputColumn, TableSpec
 from gongshu.sandbox.sql.entities import population_count
 from gongshu.sandbox.sql.query import DIALECT, Query
 from gongshu.sandbox.sql.rewrite import DOMINANCE_TOP, rewrite
@@ -26,13 +26,7 @@ def analyze(sql: str, tables: Mapping[str, TableSpec], *, limits: Limits = Limit
     q = Query(sql, tables, limits, dp)
     findings = [f for rule in RULES if (f := rule(q)) is not None]
     normalized = q.tree.sql(dialect=DIALECT, comments=False)
-    n = population_count(q, q.entities).sql(dialect=DIALECT)
-    columns = [
-        replace(out.column, counts_persons=True)
-        if out.column.aggregate == "count" and out.aggregate is not None and out.aggregate.sql(dialect=DIALECT) == n
-        else out.column
-        for out in q.outputs
-    ]
+    columns = _shared_aggregates(q)
     read = sorted({q.spec(t.name).name for s in q.scopes() for t in s.sources.values() if isinstance(t, exp.Table)})
     population = _population(q)
     entity = _entity(q)
@@ -47,6 +41,25 @@ def analyze(sql: str, tables: Mapping[str, TableSpec], *, limits: Limits = Limit
         entity=entity[0] if entity else None,
         entity_sql=entity[1] if entity else None,
     )
+
+
+def _shared_aggregates(q: Query) -> list[OutputColumn]:
+    """The output columns, marking a COUNT that is ``__n`` itself and an AVG whose argument a SUM output adds up."""
+    n = population_count(q, q.entities).sql(dialect=DIALECT)
+    sums = {
+        out.aggregate.this.sql(dialect=DIALECT): i
+        for i, out in enumerate(q.outputs)
+        if out.column.aggregate == "sum" and out.aggregate is not None
+    }
+    columns = []
+    for out in q.outputs:
+        col, agg = out.column, out.aggregate
+        if col.aggregate == "count" and agg is not None and agg.sql(dialect=DIALECT) == n:
+            col = replace(col, counts_persons=True)
+        elif col.aggregate == "avg" and agg is not None and agg.this.sql(dialect=DIALECT) in sums:
+            col = replace(col, same_sum=sums[agg.this.sql(dialect=DIALECT)])
+        columns.append(col)
+    return columns
 
 
 def _entity(q: Query) -> tuple[str, str] | None:
