@@ -29,12 +29,12 @@ import sqlglot
 from scipy import sparse
 from sqlglot import exp
 
-from gongshu.sandbox.spec import Analysis, Finding
+from gongshu.sandbox.differencing import widen_or_dp
+from gongshu.sandbox.spec import CELL_HASH, Analysis, Finding
 from gongshu.sandbox.sql.rewrite import cell_hash, cell_keys_of
 
 RULE = "query-audit"
 PROTECTION = "query_audit"
-CELL_HASH = "__h"  # hidden column of the rewritten query: hash of the cell's group keys
 LEVERAGE_ONE = 1 - 1e-6  # leverage at or above this: the atom's total follows from the released cells
 DIALECT = "duckdb"
 
@@ -123,8 +123,8 @@ def _entity_atoms(history: Sequence[Cells], cap: int) -> str:
         columns.update({j: f"s{s}.k{j}" for j, _c in mine})
     joined = scans[0]
     for s in range(1, len(scans)):
-        known = ", ".join(f"s{t}.e" for t in range(s))
-        joined += f" FULL OUTER JOIN {scans[s]} ON s{s}.e = COALESCE({known}, NULL)"
+        known = "s0.e" if s == 1 else f"COALESCE({', '.join(f's{t}.e' for t in range(s))})"
+        joined += f" FULL OUTER JOIN {scans[s]} ON s{s}.e = {known}"
     keys = ", ".join(f"{columns[j]} AS k{j}" for j in range(len(history)))
     groups = ", ".join(str(j + 1) for j in range(len(history)))
     return f"SELECT {keys}, COUNT(*) AS n FROM {joined} GROUP BY {groups} LIMIT {cap + 1}"
@@ -212,9 +212,4 @@ def alone() -> Finding:
 
 
 def _refuse(zh: str, en: str) -> Finding:
-    return Finding(
-        RULE,
-        False,
-        zh + "；请扩大查询范围，或改用差分隐私查询",
-        en + "; widen the query or use a differentially private query",
-    )
+    return widen_or_dp(RULE, zh, en)

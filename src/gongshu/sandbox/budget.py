@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from gongshu.grants.models import Agreement
 from gongshu.platform import UnitOfWork
-from gongshu.sandbox.errors import BudgetExhausted
+from gongshu.sandbox.errors import BudgetExhausted, StaleAudit
 from gongshu.sandbox.models import PrivacyBudget
 
 EPS = 1e-12  # float slack so that spending exactly the rest succeeds
@@ -32,6 +32,20 @@ def ensure(uow: UnitOfWork, agreement: Agreement) -> None:
     ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = ins(PrivacyBudget).values(agreement_id=agreement.id, total=agreement.epsilon, spent=0.0)
     uow.session.execute(stmt.on_conflict_do_nothing(index_elements=["agreement_id"]))
+
+
+def count_release(uow: UnitOfWork, agreement: Agreement, seen: int) -> None:
+    """Count one result released without DP if the count is still ``seen`` (what the query audit read), or raise
+    StaleAudit: among concurrent releases one wins, the others are audited again against the new history."""
+    ensure(uow, agreement)
+    result = uow.session.execute(
+        update(PrivacyBudget)
+        .where(PrivacyBudget.agreement_id == agreement.id, PrivacyBudget.releases == seen)
+        .values(releases=PrivacyBudget.releases + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleAudit(agreement.number)
 
 
 def budget_of(uow: UnitOfWork, agreement: Agreement) -> Budget:

@@ -97,8 +97,13 @@ def judge(counts: Sequence[int], earlier: Sequence[str], min_cell: int) -> Findi
 
 
 def _refuse(zh: str, en: str) -> Finding:
+    return widen_or_dp(RULE, zh, en)
+
+
+def widen_or_dp(rule: str, zh: str, en: str) -> Finding:
+    """A refusal of a result that could be combined with earlier ones, saying what to do instead."""
     return Finding(
-        RULE,
+        rule,
         False,
         zh + "；请扩大查询范围，或改用差分隐私查询",
         en + "; widen the query or use a differentially private query",

@@ -40,6 +40,10 @@ class IsolationError(GongshuError):
         self.kind = kind
 
 
+class StaleAudit(Exception):
+    """Another result was released under the agreement after this one was audited: audit it again."""
+
+
 class BudgetExhausted(Conflict):
     code = "budget_exhausted"
 

@@ -9,19 +9,18 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from gongshu.errors import GongshuError
 from gongshu.grants.agreements import in_force
-from gongshu.grants.models import Agreement
 from gongshu.identity import SYSTEM, event
 from gongshu.platform import Platform, UnitOfWork
 from gongshu.sandbox import audit, budget, outputs
 from gongshu.sandbox.access import GrantedTable, granted_tables, input_codes, inputs_json
 from gongshu.sandbox.audit import Cells
-from gongshu.sandbox.errors import BudgetExhausted, SqlRefused
+from gongshu.sandbox.errors import BudgetExhausted, SqlRefused, StaleAudit
 from gongshu.sandbox.jobs import agreement_of, privacy
-from gongshu.sandbox.models import Job, JobOutput, PrivacyBudget, QueryRecord
+from gongshu.sandbox.models import Job, JobOutput, QueryRecord
 from gongshu.sandbox.spec import ControlConfig, Finding
 from gongshu.sandbox.states import JOB_TRANSITIONS, JobStatus, check_move
 
@@ -40,10 +39,6 @@ class Outcome:
     cells: Cells | None = None  # what a SQL query without DP released, for the query audit
     audit_seen: int | None = None  # the agreement's release count the cells were audited against
     log: str = ""
-
-
-class StaleAudit(Exception):
-    """Another result was released under the agreement after this one was audited: run it again."""
 
 
 class Refusal(Exception):
@@ -137,7 +132,7 @@ def finish(platform: Platform, number: str, out: Outcome, tables: list[GrantedTa
         if out.epsilon:
             budget.charge(uow, agreement, out.epsilon)  # raises BudgetExhausted: nothing is recorded
         if out.cells is not None:
-            _count_release(uow, agreement, out.audit_seen or 0)  # raises StaleAudit: nothing is recorded
+            budget.count_release(uow, agreement, out.audit_seen or 0)  # raises StaleAudit: nothing is recorded
         if out.population is not None:
             uow.session.add(
                 QueryRecord(
@@ -185,20 +180,6 @@ def finish(platform: Platform, number: str, out: Outcome, tables: list[GrantedTa
         uow.record(replace(event(WORKER, "job.finish", "job", number, payload, **payload), agreement=agreement.number))
         uow.commit()
         return job.status
-
-
-def _count_release(uow: UnitOfWork, agreement: Agreement, seen: int) -> None:
-    """Bump the agreement's release count if it is still the one the audit read (a conditional UPDATE: among
-    concurrent releases one wins, the others are audited again against the new history)."""
-    budget.ensure(uow, agreement)
-    result = uow.session.execute(
-        update(PrivacyBudget)
-        .where(PrivacyBudget.agreement_id == agreement.id, PrivacyBudget.releases == seen)
-        .values(releases=PrivacyBudget.releases + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleAudit(agreement.number)
 
 
 AUDIT_ATTEMPTS = 5  # runs of one job whose audit another release overtook, before it fails

@@ -60,6 +60,9 @@ AggKind = Literal["count", "count_distinct", "sum", "avg", "other"]
 Role = Literal["group", "aggregate"]
 
 
+CELL_HASH = "__h"  # hidden column of a query without DP: the hash of each cell's group keys (the query audit)
+
+
 @dataclass(frozen=True)
 class OutputColumn:
     """One column of the query's result and where its values come from."""

@@ -4,10 +4,11 @@ the engine, output control and DP, the query audit, and the controlled result wr
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select
 
-from gongshu.platform import Platform
+from gongshu.platform import Platform, UnitOfWork
 from gongshu.sandbox import audit, differencing, outputs
 from gongshu.sandbox.control.report import report_dict
 from gongshu.sandbox.engines.ports import RunLimits, SqlEngine
@@ -65,16 +66,7 @@ def _audit(
         seen = uow.session.execute(
             select(PrivacyBudget.releases).where(PrivacyBudget.agreement_id == ctx.agreement_id)
         ).scalar_one_or_none()
-        rows = uow.session.execute(
-            select(QueryRecord.cells)
-            .where(
-                QueryRecord.agreement_id == ctx.agreement_id,
-                QueryRecord.cells_source == cells.universe,
-                QueryRecord.cells.is_not(None),
-            )
-            .order_by(QueryRecord.id.desc())
-            .limit(platform.settings.differencing_window)
-        ).scalars()
+        rows = _recent(uow, ctx, QueryRecord.cells, QueryRecord.cells_source == cells.universe)
         history = [audit.Cells.from_json(text) for text in rows if text] + [cells]
     history = [c for c in history if c.released]
     if len(history) < 2:  # one query alone: its own suppression pattern decides
@@ -97,16 +89,7 @@ def _differencing(
     if pop is None:
         return None
     with platform.uow() as uow:
-        rows = uow.session.execute(
-            select(QueryRecord.population)
-            .where(
-                QueryRecord.agreement_id == ctx.agreement_id,
-                QueryRecord.source == pop.source,
-                QueryRecord.dp.is_(False),
-            )
-            .order_by(QueryRecord.id.desc())
-            .limit(platform.settings.differencing_window)
-        ).scalars()
+        rows = _recent(uow, ctx, QueryRecord.population, QueryRecord.source == pop.source, QueryRecord.dp.is_(False))
         earlier = list(dict.fromkeys(w for w in rows if w != pop.where))
     sql = differencing.counting_sql(analysis.sql, pop, earlier)
     counts = engine.run(sql, {t: paths[t] for t in analysis.tables}, run_limits(platform)).to_pylist()[0]
@@ -114,3 +97,10 @@ def _differencing(
     if not finding.passed:
         raise Refusal(finding)
     return pop.source, pop.where, finding
+
+
+def _recent(uow: UnitOfWork, ctx: Context, column: Any, *where: Any) -> list[Any]:
+    """``column`` of the agreement's last ``differencing_window`` query records that match ``where``, newest first."""
+    query = select(column).where(QueryRecord.agreement_id == ctx.agreement_id, *where)
+    limit = uow.settings.differencing_window
+    return list(uow.session.execute(query.order_by(QueryRecord.id.desc()).limit(limit)).scalars())

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from gongshu.sandbox.spec import ControlConfig, ControlReport, Finding, Limits, OutputColumn
+from gongshu.sandbox.spec import CELL_HASH, ControlConfig, ControlReport, Finding, Limits, OutputColumn
 
 HIDDEN_PREFIX = "__"
 # Aggregates whose cells add up along a line of the table, so a line total recovers one missing cell. AVG is here
@@ -107,9 +107,9 @@ class Work:
         shown = self.keep.copy()
         if self.suppressed:
             shown &= ~np.logical_and.reduce(list(self.suppressed.values()))
-        if "__h" not in self.result.column_names:
+        if CELL_HASH not in self.result.column_names:
             return ["0"] * int(shown.sum())
-        hashes = self.result.column("__h").combine_chunks().filter(pa.array(shown))
+        hashes = self.result.column(CELL_HASH).combine_chunks().filter(pa.array(shown))
         return [str(h) for h in hashes.to_pylist()]
 
     def empty(self) -> pa.Table:

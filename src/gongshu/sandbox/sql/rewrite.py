@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
+from gongshu.sandbox.spec import CELL_HASH
 from gongshu.sandbox.sql.entities import contributor_count, population_count
 from gongshu.sandbox.sql.outputs import Output, value_arguments
 from gongshu.sandbox.sql.query import DIALECT, Query
@@ -30,7 +31,7 @@ def rewrite(q: Query) -> str:
             hidden.append(exp.alias_(counted, out.column.contributors, quoted=True))
     keys = [] if q.dp else _cell_keys(q)
     if keys:  # the query audit names each released cell by this hash
-        hidden.append(exp.alias_(cell_hash(keys), "__h", quoted=True))
+        hidden.append(exp.alias_(cell_hash(keys), CELL_HASH, quoted=True))
     _rename_outputs(q)
     tree.select(*hidden, append=True, copy=False)
     _bind_tables(q)
