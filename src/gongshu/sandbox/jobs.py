@@ -84,7 +84,13 @@ def submit_sql(
             f"单次查询的 ε 须在 (0, {agreement.epsilon:g}] 内", f"a query's ε must be in (0, {agreement.epsilon:g}]"
         )
     tables = granted_tables(uow, agreement)
-    analysis = check_query(sql, {t.spec.name: t.spec for t in tables}, limits=limits(uow), dp=dp)
+    analysis = check_query(
+        sql,
+        {t.spec.name: t.spec for t in tables},
+        limits=limits(uow),
+        dp=dp,
+        personal_without_dp=bool(privacy(agreement).get("personal_without_dp", False)),
+    )
     if dp:
         budget.check_available(uow, agreement, eps)
     used = [t for t in tables if t.spec.name in analysis.tables]
