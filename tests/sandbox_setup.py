@@ -109,10 +109,13 @@ def build_sandbox(
     data: list[list[object]] | None = None,
     min_cell_count: int = 10,
     epsilon: float = 1.0,
+    personal_without_dp: bool = True,
 ) -> Sandbox:
     """Organizations and users, a graded resource with a declared income range (``data``, by default
     ``income_rows(rows)``), and an agreement for all four items signed by the bureau, the operator and
-    the developer (in force from today)."""
+    the developer (in force from today). The income table is about persons: by default the agreement carries the
+    explicit term ``personal_without_dp`` so that the tests of flows, cell counts and the query audit can release
+    without DP; ``personal_without_dp=False`` gives the product's default (person-level DP only)."""
     actors = {
         name: make_user(platform, username=name, org=org, kind=kind, org_name=org_name, admin=kind == "bureau")
         for name, (org, kind, org_name) in USERS.items()
@@ -120,7 +123,13 @@ def build_sandbox(
     res = make_resource(platform, actors["rsj"], tmp, title=TITLE, rows=data or income_rows(rows), domain="社保就业")
     _confirm(platform, actors["rsj"], res.code)
     number = _approved_application(platform, actors, res.code)
-    terms = Terms(operator="SJJT", epsilon=epsilon, min_cell_count=min_cell_count, price_terms="按次计费")
+    terms = Terms(
+        operator="SJJT",
+        epsilon=epsilon,
+        min_cell_count=min_cell_count,
+        price_terms="按次计费",
+        personal_without_dp=personal_without_dp,
+    )
     with platform.uow(write=True) as uow:
         agreement = agreements.make_agreement(uow, actors["sjj"], number, terms).number
     for party in ("sjj", "yunying1", "kfz"):

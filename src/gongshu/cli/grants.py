@@ -326,6 +326,11 @@ def make(
     price_terms: str = typer.Option("", "--price-terms", help="price terms of a paid use"),
     fee_cap: str = typer.Option("", "--fee-cap", help="the fee cap (收费上限) of a paid use"),
     dp_required: bool = typer.Option(False, "--dp-required", help="answer every query with differential privacy"),
+    personal_without_dp: bool = typer.Option(
+        False,
+        "--personal-without-dp",
+        help="let results over data about persons out without DP (cell counts and the query audit only)",
+    ),
     as_user: str | None = AS_USER,
 ) -> None:
     """The bureau turns an approved application into an agreement awaiting three signatures; prints its number."""
@@ -334,6 +339,7 @@ def make(
         epsilon=epsilon,
         min_cell_count=min_cell,
         dp_required=dp_required,
+        personal_without_dp=personal_without_dp,
         price_terms=price_terms,
         fee_cap=fee_cap,
     )

@@ -2,9 +2,10 @@
 
 ``protect`` runs one rule module after the other (sqlglot's optimizer ``RULES`` style): ``STEPS`` — size, minimum
 cell count, dominance, secondary suppression, rounding — on a result released without DP. A DP result is released
-by ``control.dp.release`` from the bounded query instead (person-level noise, no cell counting). A failed finding is a refusal: the steps stop there and the result
-comes back with no rows. Otherwise the result keeps only the developer's columns (the hidden ``__…`` columns never
-come out), dropped rows are gone, and a suppressed cell is null.
+by ``control.dp.release`` from the bounded query instead (person-level noise, no cell counting). A failed finding
+is a refusal: the steps stop there and the result comes back with no rows. Otherwise the result keeps only the
+developer's columns (the hidden ``__…`` columns never come out), dropped rows are gone, and a suppressed cell is
+null.
 """
 
 from __future__ import annotations

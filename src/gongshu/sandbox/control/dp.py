@@ -63,7 +63,7 @@ def release(
         return _empty(plan), report
     for a in plan.aggregates:
         _noise(raw, plan, a, bounds, each, noisy)
-    table = _table(raw, plan, noisy)
+    table = _sorted(_table(raw, plan, noisy), plan)
     report.epsilon_spent += noisy.spent
     report.protections.append(PROTECTION)
     report.rows_out = table.num_rows
@@ -252,6 +252,14 @@ def _table(raw: pa.Table, plan: DpPlan, noisy: _Noisy) -> pa.Table:
         else:
             arrays.append(pa.array(noisy.values[i]))
     return pa.Table.from_arrays(arrays, names=plan.names)
+
+
+def _sorted(table: pa.Table, plan: DpPlan) -> pa.Table:
+    """In the developer's order of group keys, else by the keys (post-processing: the order says nothing more)."""
+    order = plan.order or [(k, False) for k in plan.keys]
+    if not order or table.num_rows == 0:
+        return table
+    return table.sort_by([(plan.names[i], "descending" if desc else "ascending") for i, desc in order])
 
 
 def _empty(plan: DpPlan) -> pa.Table:

@@ -3,7 +3,7 @@ by the bucket of their number of groups (``sql/bounding.py`` EDGES).
 
 One person is in one bucket of each histogram, so each takes Laplace noise of sensitivity 1 (every bucket, empty
 ones too) for half the profile's ε. Post-processing then chooses R and G where the developer gave none — the
-smallest bucket edges above which at most 1% of the (noisy) persons fall — and estimates, for the bounds in force,
+smallest bucket edges above which no bucket clears the noise — and estimates, for the bounds in force,
 the share of persons whose rows or groups are cut and, roughly (buckets taken at their middle), the share of rows
 left out: the bias the result states."""
 
@@ -16,7 +16,9 @@ import numpy as np
 from gongshu.sandbox.control.noise import laplace
 from gongshu.sandbox.sql.bounding import EDGES
 
-TAIL = 0.01  # chosen bounds cut at most this share of the persons (as the noisy histogram tells)
+# Chosen bounds keep every row of the persons the noisy histogram can see (no visible tail is cut): a little more
+# noise, in exchange for no bias beyond the few persons in buckets too small to clear the noise.
+TAIL = 0.0
 # A bucket counts as holding persons only when its noisy count clears what noise alone exceeds with probability
 # 0.1%: empty buckets then rarely pass for a tail, and the estimates are not inflated by noise floored at 0.
 CLEAR = float(np.log(1 / 0.002))

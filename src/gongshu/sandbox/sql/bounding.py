@@ -63,6 +63,7 @@ class DpPlan:
     bounded: bool  # rows per person may exceed one: windows bound them
     public_keys: dict[int, tuple[str, ...]] = field(default_factory=dict)  # key output → declared values
     names: list[str] = field(default_factory=list)  # every output's name, in order
+    order: list[tuple[int, bool]] = field(default_factory=list)  # ORDER BY: (key output, descending), applied after
 
     @property
     def all_keys_public(self) -> bool:
@@ -153,7 +154,22 @@ def plan(q: Query) -> DpPlan:
         bounded=person is not None and not one_row_per_person(q),
         public_keys=_public_keys(q, keys),
         names=[o.column.name for o in outputs],
+        order=_order(q, keys),
     )
+
+
+def _order(q: Query, keys: list[int]) -> list[tuple[int, bool]]:
+    """The developer's ORDER BY over group keys (dp-shape allows no other), as (output, descending)."""
+    order = q.qualified.args.get("order")
+    out = []
+    for o in order.expressions if order else []:
+        node = o.this if isinstance(o, exp.Ordered) else o
+        for i in keys:
+            bound = q.outputs[i].bound
+            if node == bound.unalias() or (isinstance(node, exp.Column) and node.name == bound.alias_or_name):
+                out.append((i, bool(o.args.get("desc"))))
+                break
+    return out
 
 
 def dp_aggregate(q: Query, i: int) -> DpAggregate:

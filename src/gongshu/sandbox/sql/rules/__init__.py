@@ -49,7 +49,6 @@ RULES: tuple[Rule, ...] = (
     join_conditions,
     no_star_output,
     known_columns,
-    personal_data,
     value_aggregates,
     identifier_literals,
     outer_aggregate,
@@ -63,6 +62,7 @@ RULES: tuple[Rule, ...] = (
     window_over_cells,
     no_subquery_condition,
     window_partition,
+    personal_data,  # after the structural rules: a query they refuse is refused for what it is
     population,  # it adds hidden entity columns to derived tables
     dp_person,  # after population: the persons behind the outer rows
 )
