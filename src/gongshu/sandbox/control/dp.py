@@ -286,6 +286,7 @@ def _bounding(bounds: Bounds, plan: DpPlan) -> dict:
         "groups_per_person": bounds.groups,
         "chosen": bounds.chosen,
         "persons_cut": bounds.affected,
+        "persons_cut_at_most": bounds.affected_at_most,
         "rows_left_out": bounds.lost_rows,
         "clamped_to": clamps,
     }
@@ -303,13 +304,14 @@ def _finding(report: ControlReport, bounds: Bounds, plan: DpPlan) -> Finding:
         f"{bounds.rows} rows per person in a group and {bounds.groups} groups per person ({how_en[bounds.chosen]})"
     )
     if bounds.affected is not None:
+        most = bounds.affected_at_most or 0.0
         zh += (
-            f"；约 {bounds.affected:.1%} 的人超出上限，约 {bounds.lost_rows or 0:.1%} 的记录未计入"
+            f"；约 {bounds.affected:.1%}（至多 {most:.1%}）的人超出上限，约 {bounds.lost_rows or 0:.1%} 的记录未计入"
             "（计数、求和因此偏低）"
         )
         en += (
-            f"; about {bounds.affected:.1%} of persons exceed the bounds and about {bounds.lost_rows or 0:.1%} of rows "
-            "are left out (counts and sums are low by about that much)"
+            f"; about {bounds.affected:.1%} (at most {most:.1%}) of persons exceed the bounds and about "
+            f"{bounds.lost_rows or 0:.1%} of rows are left out (counts and sums are low by about that much)"
         )
     if any(a.range is not None for a in plan.aggregates):
         zh += "；求和、平均与分位数的每行取值截断到其范围内"
