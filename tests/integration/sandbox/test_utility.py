@@ -150,8 +150,13 @@ def test_honest_questions_about_persons_are_answered_inside_their_stated_interva
     assert float(np.median(errors)) < 0.2, "the typical answer is within 20% of the truth"
 
 
-def test_the_stated_bias_warns_when_the_bounds_the_analyst_chose_leave_rows_out(city):
+def test_the_stated_bias_warns_when_the_bounds_the_analyst_chose_leave_rows_out(city, tmp_path):
     specs, paths = city
+    bigger = records.social_insurance(11, 300_000)  # some 6,600 insured persons, 60 payments each
+    paths = {"社保缴费记录": tmp_path / "社保.parquet"}
+    pq.write_table(
+        pa.table({k: v if isinstance(v, pa.Array) else pa.array(v) for k, v in bigger.items()}), paths["社保缴费记录"]
+    )
     sql = "SELECT 缴费月份, COUNT(*) AS 缴费笔数 FROM 社保缴费记录 GROUP BY 缴费月份"
     cfg = ControlConfig(epsilon=EPSILON, rows_per_person=1, groups_per_person=1)  # far too tight: 5 × 12 per person
     result = run_query(sql, specs, paths, engine=DuckDBEngine(), control=cfg, dp=True)

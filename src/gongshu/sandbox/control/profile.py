@@ -5,7 +5,7 @@ One person is in one bucket of each histogram, so each takes Laplace noise of se
 ones too) for half the profile's ε. Post-processing then chooses R and G where the developer gave none — the
 smallest bucket edges above which no bucket clears the noise — and estimates, for the bounds in force,
 the share of persons whose rows or groups are cut and, roughly (buckets taken at their middle), the share of rows
-left out: the bias the result states."""
+left out: the bias the result states, with an upper bound of the persons cut."""
 
 from __future__ import annotations
 
@@ -57,7 +57,8 @@ def bounds_from(profile: list[tuple[int, int, int]], rows: int, groups: int, key
     r = rows or _edge(clean_rows)
     g = (groups or _edge(clean_groups)) if keys else 1
     given = rows > 0 and (groups > 0 or not keys)
-    affected, lost = _cut(clean_rows, clean_groups, r, g)
+    raw = noisy_rows.astype(np.float64), noisy_groups.astype(np.float64)
+    affected, lost = _cut(*raw, clean_rows, clean_groups, r, g)
     most = _at_most(noisy_rows, noisy_groups, r, g, scale)
     return Bounds(r, g, "given" if given else "estimated", affected, lost, eps_r + eps_g, most)
 
@@ -86,15 +87,18 @@ def _at_most(by_rows: np.ndarray, by_groups: np.ndarray, r: int, g: int, scale: 
     return min(most / total, 1.0)
 
 
-def _cut(by_rows: np.ndarray, by_groups: np.ndarray, r: int, g: int) -> tuple[float, float]:
-    """(share of persons cut, rough share of rows left out) for bounds (r, g), from the two marginals."""
-    total = max(float(by_rows.sum()), float(by_groups.sum()))
-    if total <= 0:
-        return 0.0, 0.0
-    cut_r = float(by_rows[MIDDLES > r].sum()) / total
-    cut_g = float(by_groups[MIDDLES > g].sum()) / total
-    mean_r = float((by_rows * MIDDLES).sum()) / max(float(by_rows.sum()), 1.0)
-    mean_g = float((by_groups * MIDDLES).sum()) / max(float(by_groups.sum()), 1.0)
-    lost_r = float((by_rows * np.maximum(MIDDLES - r, 0)).sum()) / max(float(by_rows.sum()), 1.0) / max(mean_r, 1.0)
-    lost_g = float((by_groups * np.maximum(MIDDLES - g, 0)).sum()) / max(float(by_groups.sum()), 1.0) / max(mean_g, 1.0)
-    return min(cut_r + cut_g, 1.0), min(lost_r + lost_g, 1.0)
+def _cut(
+    raw_rows: np.ndarray, raw_groups: np.ndarray, rows: np.ndarray, groups: np.ndarray, r: int, g: int
+) -> tuple[float, float]:
+    """(share of persons cut, rough share of rows left out) for bounds (r, g). The persons cut come from the raw
+    noisy marginals (not floored, so that the noise of empty buckets cancels out rather than adds up); the rows
+    left out from the cleaned ones, taking a person's rows as (most rows in a group) × (groups), the two independent:
+    1 − E[min(r, R)]·E[min(g, G)] / (E[r]·E[g])."""
+    total = max(float(raw_rows.sum()), float(raw_groups.sum()), 1.0)
+    cut = (float(raw_rows[MIDDLES > r].sum()) + float(raw_groups[MIDDLES > g].sum())) / total
+    if rows.sum() <= 0 or groups.sum() <= 0:
+        return min(max(cut, 0.0), 1.0), 0.0
+    mean = [float((h * MIDDLES).sum() / h.sum()) for h in (rows, groups)]
+    kept = [float((h * np.minimum(MIDDLES, b)).sum() / h.sum()) for h, b in ((rows, r), (groups, g))]
+    lost = 1.0 - kept[0] * kept[1] / (mean[0] * mean[1])
+    return min(max(cut, 0.0), 1.0), min(max(lost, 0.0), 1.0)
