@@ -18,15 +18,13 @@ from gongshu.catalog.models import Resource, ResourceVersion
 from gongshu.catalog.quality import declared_rules
 from gongshu.grants.models import Agreement
 from gongshu.platform import UnitOfWork
-from gongshu.sandbox.spec import IDENTIFIER_TYPES, ColumnSpec, TableSpec
+from gongshu.sandbox.spec import IDENTIFIER_TYPES, PERSON_TYPES, ColumnSpec, TableSpec
 
 NUMERIC = re.compile(
     r"^(u?int\d*|u?tinyint|u?smallint|u?integer|u?bigint|u?hugeint|float\d*|double|real|decimal.*|numeric.*|halffloat)$",
     re.I,
 )
 ENTITY_PREFERENCE = ("cn_id_card", "cn_uscc", "passport", "cn_hk_macau_permit", "cn_mobile", "bank_card")
-# Identifier types whose holder is a natural person: a table keyed by one holds rows about persons.
-PERSON_TYPES = frozenset({"cn_id_card", "passport", "cn_hk_macau_permit", "cn_mobile", "bank_card"})
 
 
 @dataclass(frozen=True)
