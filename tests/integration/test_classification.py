@@ -75,12 +75,15 @@ def test_a_removed_tag_stays_removed_on_rescan_and_no_longer_counts_for_the_grad
     with platform.uow(write=True) as uow:
         classification.decide_tag(uow, actor, res, column="手机号", type="cn_mobile", keep=False, reason="内部工号")
     _, grades = _view(platform, res.code)
-    assert grades["手机号"].grade == "general-1" and not grades["手机号"].personal
+    # no longer a mobile: still personal, as every item of a table about persons (身份证号), but not by its tag
+    assert grades["手机号"].grade == "general-3" and grades["手机号"].personal
+    with platform.uow() as uow:
+        assert "手机号" in classification.linked_columns(uow, services.get_resource(uow, SYSTEM, res.code))
     with platform.uow(write=True) as uow:
         assert services.rescan(uow, actor, res.code) == 0
     view, grades = _view(platform, res.code)
     tag = next(c for c in view.columns if c.name == "手机号").tags[0]
-    assert tag.status == "removed" and tag.reason == "内部工号" and grades["手机号"].grade == "general-1"
+    assert tag.status == "removed" and tag.reason == "内部工号" and grades["手机号"].grade == "general-3"
 
 
 def test_a_new_version_shows_what_changed_until_the_provider_accepts(
@@ -88,17 +91,17 @@ def test_a_new_version_shows_what_changed_until_the_provider_accepts(
 ) -> None:
     actor, res = published
     with platform.uow(write=True) as uow:
-        classification.confirm_grade(uow, actor, res, column="月收入", grade="general-1")
+        classification.confirm_grade(uow, actor, res, column="区县", grade="general-3")
     rows = people_rows(60)
     for row in rows[1:]:
-        row[6] = row[2]  # 月收入 now (wrongly) holds phone numbers
+        row[7] = row[1]  # 区县 now (wrongly) holds ID numbers
     path = write_csv(tmp_path / "v2.csv", rows)
     with platform.uow(write=True) as uow:
         services.add_version(uow, actor, res.code, services.FileSource(path, path.name))
     view, _ = _view(platform, res.code)
-    income = next(c for c in view.columns if c.name == "月收入")
-    assert [t.type for t in income.tags] == ["cn_mobile"] and income.tags[0].changed
-    assert income.grade is not None and income.grade.changed and view.changes == 2
+    district = next(c for c in view.columns if c.name == "区县")
+    assert [t.type for t in district.tags] == ["cn_id_card"] and district.tags[0].changed
+    assert district.grade is not None and district.grade.changed and view.changes == 2
     with platform.uow(write=True) as uow:
         assert classification.accept_changes(uow, actor, res) == 2
     assert _view(platform, res.code)[0].changes == 0
