@@ -117,3 +117,61 @@ def test_resources_scanned_with_older_recognizers_are_found_and_rescanned(platfo
         services.rescan(uow, actor, res.code)
     with platform.uow() as uow:
         assert classification.outdated_codes(uow) == []
+
+
+def test_every_item_of_a_resource_about_persons_is_personal_and_its_income_sensitive(
+    platform: Platform, published, backend: str
+) -> None:
+    _, res = published
+    _, grades = _view(platform, res.code)
+    assert grades["月收入"].grade == "general-4" and grades["月收入"].sensitive_personal  # money of a person
+    assert grades["住址"].grade == "general-4" and grades["住址"].sensitive_personal  # where the person lives
+    assert all(g.personal and g.protected for g in grades.values())
+    with platform.uow() as uow:
+        res = services.get_resource(uow, SYSTEM, res.code)
+        assert classification.person_identifiers(uow, res) == ("身份证号",)
+        assert classification.holds_personal(classification.effective_grades(uow, res))
+        assert classification.linked_columns(uow, res) == {"年龄", "月收入", "区县"}
+
+
+def test_removing_the_id_number_tag_regrades_the_whole_table(platform: Platform, tmp_path: Path, backend: str) -> None:
+    actor = make_user(platform, username="rsj", org="RSJ")
+    rows = [[r[1], r[6], r[7]] for r in people_rows(60)]  # 身份证号, 月收入, 区县
+    res = make_resource(platform, actor, tmp_path, title="收入统计", rows=rows, domain="社保就业")
+    _, grades = _view(platform, res.code)
+    assert (grades["月收入"].grade, grades["月收入"].sensitive_personal) == ("general-4", True)
+    with platform.uow(write=True) as uow:
+        classification.decide_tag(uow, actor, res, column="身份证号", type="cn_id_card", keep=False, reason="测试编号")
+    _, grades = _view(platform, res.code)
+    assert {c: (g.grade, g.personal) for c, g in grades.items()} == {
+        "": ("general-1", False),
+        "身份证号": ("general-1", False),
+        "月收入": ("general-1", False),
+        "区县": ("general-1", False),
+    }
+    with platform.uow() as uow:
+        assert classification.person_identifiers(uow, services.get_resource(uow, SYSTEM, res.code)) == ()
+
+
+def test_a_resource_graded_by_the_old_scanner_is_rescanned_and_its_new_grades_wait_for_the_provider(
+    platform: Platform, published, backend: str
+) -> None:
+    actor, res = published
+    with platform.db.engine.begin() as conn:  # as the old scanner left it: 月收入 was 一般数据1级, not personal
+        conn.execute(text("UPDATE scan_record SET recognizers_version = 'old'"))
+        conn.execute(
+            text(
+                "UPDATE column_grade SET suggested = 'general-1', suggested_personal = false, "
+                "suggested_sensitive = false WHERE \"column\" = '月收入'"
+            )
+        )
+    with platform.uow(write=True) as uow:
+        classification.confirm_grade(uow, actor, res, column="月收入", grade="general-1")
+    with platform.uow() as uow:
+        assert classification.outdated_codes(uow) == [res.code]
+    with platform.uow(write=True) as uow:
+        assert services.rescan(uow, actor, res.code) == 1
+    view, grades = _view(platform, res.code)
+    income = next(c for c in view.columns if c.name == "月收入")
+    assert income.grade is not None and income.grade.changed and income.grade.suggested == "general-4"
+    assert income.grade.suggested_sensitive and grades["月收入"].grade == "general-1"  # the provider decides
