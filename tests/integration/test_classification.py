@@ -165,13 +165,17 @@ def test_a_resource_graded_by_the_old_scanner_is_rescanned_and_its_new_grades_wa
                 "suggested_sensitive = false WHERE \"column\" = '月收入'"
             )
         )
+        conn.execute(text("UPDATE column_grade SET suggested_personal = false WHERE \"column\" = '区县'"))
     with platform.uow(write=True) as uow:
         classification.confirm_grade(uow, actor, res, column="月收入", grade="general-1")
+        classification.confirm_grade(uow, actor, res, column="区县", grade="general-3")
     with platform.uow() as uow:
         assert classification.outdated_codes(uow) == [res.code]
     with platform.uow(write=True) as uow:
-        assert services.rescan(uow, actor, res.code) == 1
+        assert services.rescan(uow, actor, res.code) == 2
     view, grades = _view(platform, res.code)
     income = next(c for c in view.columns if c.name == "月收入")
     assert income.grade is not None and income.grade.changed and income.grade.suggested == "general-4"
     assert income.grade.suggested_sensitive and grades["月收入"].grade == "general-1"  # the provider decides
+    district = next(c for c in view.columns if c.name == "区县").grade
+    assert district is not None and district.changed and district.suggested_personal  # the flag alone changed

@@ -90,13 +90,13 @@ def linked_columns(uow: UnitOfWork, res: Resource) -> set[str]:
     return out
 
 
+def _suggested(row: ColumnGrade) -> tuple[str, bool, bool]:
+    return row.suggested, row.suggested_personal, row.suggested_sensitive
+
+
 def _as_suggested(row: ColumnGrade) -> bool:
     e = effective(row)
-    return (e.grade, e.personal, e.sensitive_personal) == (
-        row.suggested,
-        row.suggested_personal,
-        row.suggested_sensitive,
-    )
+    return (e.grade, e.personal, e.sensitive_personal) == _suggested(row)
 
 
 def typed_columns(result: ScanResult, min_share: float = 0.5) -> dict[str, str]:
@@ -213,8 +213,8 @@ def _merge_grades(uow: UnitOfWork, res: Resource, result: ScanResult, first: boo
         if row is None:
             row = ColumnGrade(resource_id=res.id, column=column, confirmed=None, changed=False)
             uow.session.add(row)
-        elif row.confirmed is not None and row.suggested != grade:
-            row.changed, changes = True, changes + 1
+        elif row.confirmed is not None and _suggested(row) != (grade, personal, sensitive):
+            row.changed, changes = True, changes + 1  # a flag alone counts: 区县 becomes personal at general-3
         row.suggested, row.suggested_personal, row.suggested_sensitive = grade, personal, sensitive
     return changes
 
