@@ -156,6 +156,7 @@ def _result_json(result: ScanResult) -> dict[str, object]:
                 "distinct": c.distinct,
                 "nonnull": c.nonnull,
                 "linked": c.linked,
+                "minors": c.minors,
                 "types": [
                     {
                         "type": t.type,
@@ -261,6 +262,7 @@ def _facts(column: dict[str, Any], removed: frozenset[str]) -> ColumnFacts:
         health=column.get("health", column.get("hint") == "health"),
         distinct=column.get("distinct", 0),
         nonnull=column.get("nonnull", 0),
+        minors=column.get("minors", 0.0),
     )
 
 

@@ -24,7 +24,8 @@ an identified or identifiable natural person):
   Every item of it relates to an identified person: each is personal (at least general-3), and an
   item whose name says money (numeric: 缴费基数, 费用合计, 工资…), health (诊断, 药, 就诊…), whereabouts
   (轨迹, 经纬度, 住址…), financial accounts, biometrics, beliefs, criminal records, minors or
-  communications is sensitive personal (general-4). Items personal only through the table are
+  communications is sensitive personal (general-4); every item is when most of its ID numbers are of
+  children under 14 (PIPL art. 28). Items personal only through the table are
   ``linked``: a desensitized version that transforms the identifiers need not transform them.
 - A table with **no person in it** (no column of a person-related type, no health item): an address
   there is a place, not where someone lives, and coordinates that take a handful of values, each
@@ -123,6 +124,7 @@ PERSON_TYPES = frozenset({*IDENTIFIER_TYPES, NAME_TYPE, *NAME_COMPANIONS, "cn_li
 DOMINANT_SHARE = 0.5  # a column is of a type when most of its cells are
 FEW_PLACES = 1_000  # at most this many distinct coordinates …
 PLACE_REPEATS = 10  # … each repeated this many times on average are places, not a track
+MINORS_SHARE = 0.5  # a table whose persons are mostly under 14 holds minors' information in every item
 HEALTH = "health"
 
 
@@ -141,6 +143,7 @@ class ColumnFacts:
     sensitive: str | None = None
     distinct: int = 0
     nonnull: int = 0
+    minors: float = 0.0  # of an ID number column: the share of holders under 14 today
 
     def of_type(self, codes: Iterable[str]) -> bool:
         """True when most cells are of one of ``codes`` (and the column is not free text)."""
@@ -201,6 +204,7 @@ def grade_table(columns: Sequence[ColumnFacts], rows: int, important_rows: int =
     """Each column's suggestion and the table's, deciding by the table (see the module docstring)."""
     identifiers = person_identifiers(columns)
     anyone = bool(identifiers) or has_person(columns)
+    minors = any(c.minors >= MINORS_SHARE for c in columns if c.name in identifiers)
     out: dict[str, Suggestion] = {}
     for c in columns:
         codes = [t for t, _ in c.types if anyone or not is_place(t, c)]
@@ -208,7 +212,7 @@ def grade_table(columns: Sequence[ColumnFacts], rows: int, important_rows: int =
         linked = False
         if identifiers:
             linked = not personal
-            sensitive = sensitive or c.sensitive is not None
+            sensitive = sensitive or c.sensitive is not None or minors
             personal = True
             grade = highest([grade, GRADE_OF_CATEGORY[Category.SENSITIVE_PERSONAL if sensitive else Category.PERSONAL]])
         out[c.name] = Suggestion(grade, personal, sensitive, linked)

@@ -9,6 +9,7 @@ by value hash, deterministically, and marked ``sampled``. Free-text columns are 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import os
@@ -18,7 +19,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from gongshu.classify import cells, text
@@ -44,6 +47,7 @@ DOMINANT_SHARE = 0.5  # a column whose cells are mostly one type is not free tex
 FREE_TEXT_CHARS = 20.0  # mean length from which varied text is free text
 FREE_TEXT_VARIETY = 0.2  # distinct values per non-null cell from which text is varied
 HINT_BONUS = 0.2
+ID_CARD = "cn_id_card"
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class ColumnScan:
     sensitive_hint: str | None = None  # what the name says in a table about persons (hints.sensitive_kind)
     linked: bool = False  # personal only because its table is about persons
     health: bool = False  # a text column whose name says health data
+    minors: float = 0.0  # of an ID number column: the share of its cells whose holder is under 14 today
 
     def facts(self, removed: frozenset[str] = frozenset()) -> ColumnFacts:
         """What grading needs of this column, without the types in ``removed``."""
@@ -85,6 +90,7 @@ class ColumnScan:
             health=self.health,
             distinct=self.distinct,
             nonnull=self.nonnull,
+            minors=self.minors,
         )
 
 
@@ -169,6 +175,7 @@ def column_facts(
     health: bool,
     distinct: int,
     nonnull: int,
+    minors: float = 0.0,
 ) -> ColumnFacts:
     """ColumnFacts of a scanned column, with what its name says."""
     return ColumnFacts(
@@ -180,6 +187,7 @@ def column_facts(
         sensitive=sensitive_kind(name, numeric),
         distinct=distinct,
         nonnull=nonnull,
+        minors=minors,
     )
 
 
@@ -209,7 +217,10 @@ def _scan_column(
     counts = cells.recognize(distinct.values, distinct.counts, hinted).counts
     findings = [f for c in counts if (f := _cell_finding(c, distinct.examined, min_share))]
     if not _is_free_text(spec, stats, findings):
-        return _column(spec.name, findings, health, False, hint, every > 1, numeric, stats), []
+        column = _column(spec.name, findings, health, False, hint, every > 1, numeric, stats)
+        if any(f.type == ID_CARD and f.share >= DOMINANT_SHARE for f in findings):
+            column = replace(column, minors=_minors(distinct.values, distinct.counts))
+        return column, []
     text_every = math.ceil(stats.nonnull / max_text_rows) if stats.nonnull > max_text_rows else 1
     text_counts, raw_spans = text.find(source, spec, text_every)
     examined = stats.nonnull if text_every == 1 else source.count(spec, text_every)
@@ -246,6 +257,23 @@ def _column(
         sensitive_hint=sensitive_kind(name, numeric),
         health=health,
     )
+
+
+def _minors(values: pa.Array, counts: np.ndarray) -> float:
+    """The share of the valid 18-character ID numbers among ``values`` (weighted by ``counts``) whose
+    holder is under 14 today (不满十四周岁, PIPL art. 28): the birth date is characters 7-14."""
+    values = values.cast(pa.string())
+    keep = BY_CODE[ID_CARD].validate_array(values) & (
+        pc.fill_null(pc.utf8_length(values), 0).to_numpy(zero_copy_only=False) == 18
+    )
+    if not keep.any():
+        return 0.0
+    mask = pa.array(keep)
+    births = pc.cast(pc.utf8_slice_codeunits(values.filter(mask), 6, 14), pa.int64()).to_numpy(zero_copy_only=False)
+    weights = np.asarray(counts, dtype=np.float64)[keep]
+    today = dt.date.today()
+    cutoff = (today.year - 14) * 10_000 + today.month * 100 + today.day
+    return float(weights[births > cutoff].sum() / weights.sum())
 
 
 def _cell_finding(c: cells.Count, examined: int, min_share: float) -> TypeFinding | None:

@@ -9,7 +9,7 @@ import hashlib
 import numpy as np
 import pyarrow as pa
 import pytest
-from classify_makers import id_numbers, scan
+from classify_makers import id_number, id_numbers, scan
 
 from gongshu.classify import grading, scanner
 from gongshu.classify.grading import ColumnFacts
@@ -201,3 +201,14 @@ def test_the_demo_citys_unconditionally_open_resources_hold_no_personal_informat
 def test_the_scanner_version_changed_so_that_resources_scanned_before_are_rescanned() -> None:
     parts = ["scanner=1", *(f"{r.code}={r.version}" for r in scanner.RECOGNIZERS)]
     assert scanner.RECOGNIZERS_VERSION != hashlib.sha256(";".join(parts).encode()).hexdigest()[:12]
+
+
+def test_every_item_of_a_table_mostly_about_children_under_14_is_sensitive_personal_information() -> None:
+    rng = np.random.default_rng(21)
+    born = np.datetime64("2019-01-01") + rng.integers(0, 1500, N).astype("timedelta64[D]")
+    children = [id_number(110105, str(b), int(s)) for b, s in zip(born, rng.integers(0, 1000, N), strict=True)]
+    sex = list(rng.choice(["男", "女"], N))
+    result = scan({"身份证号": children, "性别": sex})
+    assert result.columns[0].minors == 1.0 and _flags(result)["性别"] == ("general-4", True, True)
+    adults = scan({"身份证号": id_numbers(rng, N), "性别": sex})
+    assert adults.columns[0].minors < 0.5 and _flags(adults)["性别"] == ("general-3", True, False)
