@@ -19,8 +19,7 @@ from gongshu.sandbox.queue import Worker
 from gongshu.sandbox.work import execute
 
 SCENARIO = "小微企业普惠信贷风控"
-AGGREGATE_SQL = """SELECT 险种, COUNT(DISTINCT 身份证号) AS 参保人数, COUNT(*) AS 缴费人次,
-       AVG(缴费基数) AS 平均缴费基数
+AGGREGATE_SQL = """SELECT 险种, COUNT(*) AS 缴费人次, AVG(缴费基数) AS 平均缴费基数
 FROM 社会保险缴费记录
 GROUP BY 险种
 ORDER BY 险种"""
@@ -63,7 +62,7 @@ def show_sandbox(platform: Platform, echo: Callable[[str], object]) -> None:
     dev = demo_actor(platform, "developer")
     with platform.uow(write=True) as uow:
         job = jobs.submit_sql(
-            uow, dev, number, AGGREGATE_SQL, dp=True, epsilon=0.5, title="各险种参保人数与平均缴费基数（按人差分隐私）"
+            uow, dev, number, AGGREGATE_SQL, dp=True, epsilon=0.5, title="各险种缴费人次与平均缴费基数（按人差分隐私）"
         )
     Worker(platform, execute).run_one()
     for reviewer in ("operator", "rsj"):
