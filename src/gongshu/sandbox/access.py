@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 from sqlalchemy import select
 
-from gongshu.catalog.classification import column_types, effective_grades
+from gongshu.catalog.classification import column_types, effective_grades, person_identifiers
 from gongshu.catalog.models import Resource, ResourceVersion
 from gongshu.catalog.quality import declared_rules
 from gongshu.grants.models import Agreement
@@ -98,9 +98,10 @@ def _table(uow: UnitOfWork, granted: dict[str, Any], name: str) -> GrantedTable:
             personal=bool(g and (g.personal or g.sensitive_personal)),
             public_values=enums.get(item),
         )
-    entity = _entity(types)
+    persons = person_identifiers(uow, res)  # the table is about persons: its rows are theirs
+    entity = persons[0] if persons else _entity(types)
     spec = TableSpec(
-        personal=entity is not None and (types.get(entity) or [""])[0] in PERSON_TYPES,
+        personal=bool(persons) or (entity is not None and (types.get(entity) or [""])[0] in PERSON_TYPES),
         name=name,
         columns=columns,
         entity=entity,
