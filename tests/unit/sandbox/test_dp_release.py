@@ -76,14 +76,14 @@ def _raw(plan: DpPlan, rows: int, **columns: list) -> pa.Table:
     return pa.table(names)
 
 
-def test_count_noise_is_scaled_to_rows_times_groups_per_person_over_its_share():
+def test_count_noise_is_scaled_to_the_rows_per_person_over_its_share():
     plan = _plan("SELECT 科室, COUNT(*) AS n FROM 就诊 GROUP BY 科室")
     raw = _raw(plan, GROUPS, 科室=[f"k{i}" for i in range(GROUPS)], n=[BIG] * GROUPS, __n=[BIG] * GROUPS)
     bounds = Bounds(rows=3, groups=2, chosen="given")
     table, report = release(raw, plan, ControlConfig(epsilon=1.0), bounds, 1.0, Limits(max_output_rows=10**6))
     assert table.num_rows == GROUPS  # every group far above the threshold
     noise = np.asarray(table.column("n").to_pylist(), dtype=float) - BIG
-    scale = 6 / 0.5  # G·R over half of ε (the other half for the threshold)
+    scale = 3 / 0.5  # L = 3 rows per person over half of ε (the other half for the threshold)
     assert abs(noise.mean()) < 6 * math.sqrt(2 * scale**2 / GROUPS)
     assert 0.75 * 2 * scale**2 < noise.var() < 1.3 * 2 * scale**2
     stated = next(a for a in report.accuracy if a["column"] == "n")
@@ -96,7 +96,7 @@ def test_a_person_count_is_the_thresholds_noisy_count_and_costs_no_share_of_its_
     raw = _raw(plan, GROUPS, 科室=[f"k{i}" for i in range(GROUPS)], p=[BIG] * GROUPS, __n=[BIG] * GROUPS)
     table, _ = release(raw, plan, ControlConfig(epsilon=1.0), Bounds(2, 1, "given"), 1.0)
     noise = np.asarray(table.column("p").to_pylist(), dtype=float) - BIG
-    assert 0.75 * 2 < noise.var() < 1.3 * 2  # scale G / ε = 1: the whole ε
+    assert 0.75 * 2 < noise.var() < 1.3 * 2  # scale min(G, L) / ε = 1: the whole ε
 
 
 def test_small_groups_fall_under_the_threshold_and_a_one_person_group_never_survives():
@@ -147,7 +147,7 @@ def test_a_quantile_is_read_off_the_noisy_histogram_within_its_range():
 
 def test_the_profile_chooses_bounds_over_the_persons_it_sees_and_states_what_given_bounds_cut():
     five = EDGES.index(5)
-    profile = [(five, 0, 5000)]  # 5,000 persons with 5 rows in their one group
+    profile = [(five, 0, 5000)]  # 5,000 persons with 5 rows, in one group
     chosen = bounds_from(profile, 0, 0, True, 1.0)
     assert chosen.chosen == "estimated" and chosen.rows >= 5 and chosen.groups >= 1
     given = bounds_from(profile, 1, 1, True, 1.0)

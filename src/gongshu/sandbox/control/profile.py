@@ -1,5 +1,5 @@
-"""Contribution bounds from the profile query: persons by the bucket of the most rows they have in one group, and
-by the bucket of their number of groups (``sql/bounding.py`` EDGES).
+"""Contribution bounds from the profile query: persons by the bucket of their rows in all, and by the bucket of
+their number of groups (``sql/bounding.py`` EDGES).
 
 One person is in one bucket of each histogram, so each takes Laplace noise of sensitivity 1 (every bucket, empty
 ones too) for half the profile's ε. Post-processing then chooses R and G where the developer gave none — the
@@ -31,7 +31,7 @@ MAX_BOUND = 1024  # what a bucket above the last edge stands for
 class Bounds:
     """The contribution bounds a release used and what they left out."""
 
-    rows: int  # R: rows per person in one group
+    rows: int  # L: rows per person in all
     groups: int  # G: groups per person
     chosen: str  # "given", "estimated" or "one-row" (one row per person by construction)
     affected: float | None = None  # noisy share of persons whose rows or groups the bounds cut
@@ -92,13 +92,14 @@ def _cut(
 ) -> tuple[float, float]:
     """(share of persons cut, rough share of rows left out) for bounds (r, g). The persons cut come from the raw
     noisy marginals (not floored, so that the noise of empty buckets cancels out rather than adds up); the rows
-    left out from the cleaned ones, taking a person's rows as (most rows in a group) × (groups), the two independent:
-    1 − E[min(r, R)]·E[min(g, G)] / (E[r]·E[g])."""
+    left out from the cleaned ones, rows and groups taken as independent: a person keeps min(r, L) of r rows, and
+    of its g groups min(g, G): 1 − E[min(r, L)]·E[min(g, G)/g] / E[r]."""
     total = max(float(raw_rows.sum()), float(raw_groups.sum()), 1.0)
     cut = (float(raw_rows[MIDDLES > r].sum()) + float(raw_groups[MIDDLES > g].sum())) / total
     if rows.sum() <= 0 or groups.sum() <= 0:
         return min(max(cut, 0.0), 1.0), 0.0
-    mean = [float((h * MIDDLES).sum() / h.sum()) for h in (rows, groups)]
-    kept = [float((h * np.minimum(MIDDLES, b)).sum() / h.sum()) for h, b in ((rows, r), (groups, g))]
-    lost = 1.0 - kept[0] * kept[1] / (mean[0] * mean[1])
+    mean = float((rows * MIDDLES).sum() / rows.sum())
+    kept_rows = float((rows * np.minimum(MIDDLES, r)).sum() / rows.sum())
+    kept_groups = float((groups * np.minimum(MIDDLES, g) / MIDDLES).sum() / groups.sum())
+    lost = 1.0 - min(kept_rows, mean * kept_groups) / mean
     return min(max(cut, 0.0), 1.0), min(max(lost, 0.0), 1.0)
