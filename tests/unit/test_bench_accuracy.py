@@ -5,10 +5,11 @@ Nothing here runs Spark, Tumult or a timed query; the table is generated small."
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,11 +26,13 @@ from bench.sandbox_accuracy import (  # noqa: E402
     TIME_TARGET,
     PeerAnswers,
     answer_of,
+    bounding_bias,
     median_error,
     missing_fields,
     peer_answers,
     relative_errors,
     results,
+    truth,
     tumult_constraints,
     tumult_question,
     visits_table,
@@ -166,3 +169,14 @@ class _Control:
 def test_the_interface_check_names_each_missing_field() -> None:
     found = {"ColumnSpec": _Old, "TableSpec": _Table, "ControlConfig": _Control}
     assert missing_fields(found) == ["ColumnSpec.public_values", "ControlConfig.groups_per_person"]
+
+
+def test_bounding_alone_loses_the_visits_beyond_r_and_nothing_when_r_is_the_largest_count(tmp_path: Path) -> None:
+    path = tmp_path / "visits.parquet"
+    pq.write_table(visits_table(20_000, seed=4), path)
+    visits = BY_NAME["visits by district"]
+    exact = truth(path, visits)
+    assert sum(v or 0 for v in exact.values()) == 20_000
+    assert bounding_bias(path, replace(visits, rows=MAX_VISITS)) == 0.0
+    assert 0.0 < bounding_bias(path, replace(visits, rows=2)) < 0.5
+    assert bounding_bias(path, BY_NAME["persons by age band"]) == 0.0
