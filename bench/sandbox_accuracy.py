@@ -189,8 +189,8 @@ def bounding_bias(path: Path, question: Question) -> float:
 
 
 def answer_of(table: pa.Table, groups: Sequence[str]) -> Answer:
-    """A result table as {group key: value}: the value is the one column that is not a group item."""
-    values = [c for c in table.column_names if c not in groups]
+    """A result table as {group key: value}: the value is the one column that is not a group item (nor hidden)."""
+    values = [c for c in table.column_names if c not in groups and not c.startswith("__")]
     if len(values) != 1:
         raise ValueError(f"expected one value column beside {list(groups)}, got {values}")
     return {tuple(row[g] for g in groups): _number(row[values[0]]) for row in table.to_pylist()}
@@ -359,7 +359,8 @@ def gongshu_call(api: Mapping[str, Any], path: Path, rows: int, question: Questi
         )
         for name in (ENTITY, "district", "age_band", "month", "cost", "days")
     }
-    spec = table(TABLE, columns, entity=ENTITY, entity_unique=False, personal=True, rows=rows)
+    size = {"rows": rows} if "rows" in {f.name for f in dataclasses.fields(table)} else {}
+    spec = table(TABLE, columns, entity=ENTITY, entity_unique=False, personal=True, **size)
     config = control(epsilon=EPSILON, rows_per_person=question.rows, groups_per_person=question.groups_per_person)
     engine, run_query = api["engine"](), api["run_query"]
 

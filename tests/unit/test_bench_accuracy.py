@@ -86,6 +86,7 @@ def test_the_median_error_runs_over_every_group_of_every_release() -> None:
 def test_an_answer_is_keyed_by_its_group_values_and_reads_its_one_value_column() -> None:
     table = pa.table({"district": ["x", "y"], "month": [1, 2], "visits": [3, None]})
     assert answer_of(table, ("district", "month")) == {("x", 1): 3.0, ("y", 2): None}
+    assert answer_of(table.append_column("__n", pa.array([9, 9])), ("district", "month"))[("x", 1)] == 3.0
     with pytest.raises(ValueError, match="one value column"):
         answer_of(table, ("district",))
 
