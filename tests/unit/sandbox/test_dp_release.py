@@ -153,3 +153,11 @@ def test_the_profile_chooses_bounds_over_the_persons_it_sees_and_states_what_giv
     given = bounds_from(profile, 1, 1, True, 1.0)
     assert given.chosen == "given" and given.affected is not None and given.affected > 0.9
     assert given.lost_rows is not None and given.lost_rows > 0.7  # 4 of 5 rows left out
+
+
+def test_order_by_a_noisy_value_and_limit_apply_after_the_noise():
+    plan = _plan("SELECT 科室, COUNT(*) AS n FROM 就诊 GROUP BY 科室 ORDER BY n DESC LIMIT 2")
+    assert plan.order == [(1, True)] and plan.limit == 2
+    raw = _raw(plan, 3, 科室=["小", "大", "中"], n=[BIG, 10 * BIG, 5 * BIG], __n=[BIG, 10 * BIG, 5 * BIG])
+    table, _ = release(raw, plan, ControlConfig(epsilon=1.0), ONE_ROW, 1.0)
+    assert table.column("科室").to_pylist() == ["大", "中"]

@@ -255,11 +255,11 @@ def _table(raw: pa.Table, plan: DpPlan, noisy: _Noisy) -> pa.Table:
 
 
 def _sorted(table: pa.Table, plan: DpPlan) -> pa.Table:
-    """In the developer's order of group keys, else by the keys (post-processing: the order says nothing more)."""
+    """In the developer's order (else by the keys), then its LIMIT: post-processing of the noisy values."""
     order = plan.order or [(k, False) for k in plan.keys]
-    if not order or table.num_rows == 0:
-        return table
-    return table.sort_by([(plan.names[i], "descending" if desc else "ascending") for i, desc in order])
+    if order and table.num_rows:
+        table = table.sort_by([(plan.names[i], "descending" if desc else "ascending") for i, desc in order])
+    return table.slice(0, plan.limit) if plan.limit is not None else table
 
 
 def _empty(plan: DpPlan) -> pa.Table:

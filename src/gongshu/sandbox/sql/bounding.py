@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from gongshu.sandbox.sql.interval import Range, range_of
+from gongshu.sandbox.sql.outputs import limit_of, output_of
 from gongshu.sandbox.sql.query import DIALECT, Query
 
 # Upper edges of the profile's buckets; a value above the last falls in one more bucket.
@@ -62,7 +63,8 @@ class DpPlan:
     bounded: bool  # rows per person may exceed one: windows bound them
     public_keys: dict[int, tuple[str, ...]] = field(default_factory=dict)  # key output → declared values
     names: list[str] = field(default_factory=list)  # every output's name, in order
-    order: list[tuple[int, bool]] = field(default_factory=list)  # ORDER BY: (key output, descending), applied after
+    order: list[tuple[int, bool]] = field(default_factory=list)  # ORDER BY: (output, descending), applied after noise
+    limit: int | None = None  # LIMIT, applied after noise
 
     @property
     def all_keys_public(self) -> bool:
@@ -156,21 +158,19 @@ def plan(q: Query) -> DpPlan:
         bounded=person is not None and not one_row_per_person(q),
         public_keys=_public_keys(q, keys),
         names=[o.column.name for o in outputs],
-        order=_order(q, keys),
+        order=_order(q),
+        limit=limit_of(q),
     )
 
 
-def _order(q: Query, keys: list[int]) -> list[tuple[int, bool]]:
-    """The developer's ORDER BY over group keys (dp-shape allows no other), as (output, descending)."""
+def _order(q: Query) -> list[tuple[int, bool]]:
+    """The developer's ORDER BY over output columns (dp-shape allows no other), as (output, descending)."""
     order = q.qualified.args.get("order")
     out = []
     for o in order.expressions if order else []:
-        node = o.this if isinstance(o, exp.Ordered) else o
-        for i in keys:
-            bound = q.outputs[i].bound
-            if node == bound.unalias() or (isinstance(node, exp.Column) and node.name == bound.alias_or_name):
-                out.append((i, bool(o.args.get("desc"))))
-                break
+        i = output_of(q, o)
+        if i is not None:
+            out.append((i, bool(o.args.get("desc")) if isinstance(o, exp.Ordered) else False))
     return out
 
 
