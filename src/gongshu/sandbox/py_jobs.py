@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from gongshu.errors import GongshuError
 from gongshu.platform import Platform
 from gongshu.sandbox import outputs
 from gongshu.sandbox.checks import CheckConfig, OutputFile, run_checks
@@ -101,7 +102,12 @@ def refused(finding: Finding, log: str, name: str = "") -> Refusal:
 def run_python(platform: Platform, ctx: Context) -> Outcome:
     work = platform.settings.jobs_dir / ".work" / ctx.number
     try:
-        run = _run(platform, ctx, work)
+        try:
+            run = _run(platform, ctx, work)
+        except GongshuError:
+            raise
+        except Exception as e:  # the inputs or the sandbox, before the job's code ran: this job fails alone
+            raise failed("", "the sandbox could not start: " + _one_line(e)) from e
         if run.status != "succeeded":
             raise failed(run.log, f"stopped: {REASON.get(run.reason, run.reason)} (exit code {run.exit_code})")
         missing = [n for n in ctx.declared if n not in run.outputs]
@@ -115,9 +121,13 @@ def run_python(platform: Platform, ctx: Context) -> Outcome:
         except Refusal:
             raise
         except Exception as e:
-            raise failed(run.log, "outputs could not be read: " + "".join(traceback.format_exception_only(e))) from e
+            raise failed(run.log, "outputs could not be read: " + _one_line(e)) from e
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _one_line(e: BaseException) -> str:
+    return "".join(traceback.format_exception_only(e)).strip()
 
 
 def _run(platform: Platform, ctx: Context, work: Path) -> PyRun:

@@ -8,20 +8,24 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import test_adversarial
 from python_worlds import build_stations, station_rows, submit_py
 from sqlalchemy import select
-from test_adversarial import ROWS, World, _database, _drop, released, run
+from test_adversarial import ROWS, World, _database, _drop, actor, released, run
 
 from gongshu.clock import FakeClock
 from gongshu.config import Settings
 from gongshu.db import Database
 from gongshu.ledger.models import LedgerEvent
 from gongshu.platform import Platform
+from gongshu.sandbox import jobs, runner
+from gongshu.sandbox.errors import IsolationError
 from gongshu.sandbox.models import Job
+from gongshu.sandbox.py_jobs import run_python
 from gongshu.sandbox.queue import Worker
 from gongshu.sandbox.work import execute
 from sandbox_setup import Sandbox, build_sandbox
@@ -144,6 +148,19 @@ def test_an_unexpected_column_type_fails_that_job_and_the_next_job_on_the_worker
     s = test_adversarial.status(stations.platform, bad)
     assert (s["status"], s["error"]) == ("failed", GENERIC)
     assert test_adversarial.status(stations.platform, good)["status"] == "in_review"
+
+
+def test_inputs_that_cannot_be_projected_fail_the_job_with_the_same_message_and_raise_nothing_else(world):
+    number = submit_py(world, "pass", ["m.json"])
+    with world.platform.uow() as uow:
+        ctx = runner.context(uow, uow.session.execute(select(Job).where(Job.number == number)).scalar_one())
+    assert not isinstance(ctx, str)
+    broken = replace(ctx, tables=[replace(t, path=Path("/nonexistent/table.parquet")) for t in ctx.tables])
+    with pytest.raises(IsolationError) as e:
+        run_python(world.platform, broken)
+    assert (e.value.kind, e.value.zh, e.value.en) == ("run-failed", GENERIC["zh"], GENERIC["en"])
+    with world.platform.uow(write=True) as uow:  # leave the module's queue empty
+        jobs.cancel(uow, actor(world.platform, world.sb.developer), number)
 
 
 # -- 3. person counts come from the platform, never from the job --------------------------------------------
