@@ -163,6 +163,16 @@ def test_inputs_that_cannot_be_projected_fail_the_job_with_the_same_message_and_
         jobs.cancel(uow, actor(world.platform, world.sb.developer), number)
 
 
+def test_a_refusal_names_its_rule_and_never_which_outputs_the_data_let_through(stations):
+    write = "json.dump({{'accuracy': 0.8}}, open(os.path.join(out, '{}'), 'w'))"
+    said = []
+    for name in ("a.json", "b.json"):
+        s = run(stations.platform, submit_py(stations, write.format(name), ["a.json", "b.json"]))
+        assert (s["status"], s["error"]["rule"]) == ("refused", "declared-outputs")
+        said.append(s["error"])
+    assert said[0] == said[1] and "a.json" not in json.dumps(said[0])
+
+
 # -- 3. person counts come from the platform, never from the job --------------------------------------------
 
 
