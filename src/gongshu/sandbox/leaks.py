@@ -5,7 +5,9 @@ Strings are compared normalized (NFKC, case folded, spaces trimmed) and also com
 removed), so "4101-0219…" and "4101 0219…" are the ID number they spell. A string counts when it has at least
 ``MIN_TEXT`` characters, a number when it has at least ``MIN_DIGITS`` significant digits (so that 3000 or 2023,
 which many people share, are not taken for anyone's value); a rare short string (a name of two or three
-characters held by fewer than ``min_cell`` rows) counts when it is a whole output value. ASCII values (ID
+characters held by fewer than ``min_cell`` rows) counts when it is a whole output value; a value of an item that is
+not an identifier shared by ``min_cell`` rows or more (a diagnosis, a class label) singles nobody out and does not
+count. ASCII values (ID
 numbers, phone numbers, codes, digits) are looked up as every window of the output's letter-and-digit runs in a
 set; other values (names, addresses, diagnoses) through an Aho–Corasick automaton (pyahocorasick)."""
 
@@ -81,9 +83,11 @@ class ProtectedValues:
 
     # -- building ---------------------------------------------------------------------------------------
 
-    def add(self, value: object, rows: int = 1, min_cell: int = 10) -> None:
-        """One distinct protected value (held by ``rows`` rows of its table)."""
-        if value is None or isinstance(value, bool):
+    def add(self, value: object, rows: int = 1, min_cell: int = 10, *, identifier: bool = True) -> None:
+        """One distinct protected value, held by ``rows`` rows of its table. A value of an item that is not an
+        identifier and that ``min_cell`` rows or more share (a diagnosis, a class label) singles nobody out and
+        is left out; an identifier's value always counts (one person may have many rows)."""
+        if value is None or isinstance(value, bool) or (not identifier and rows >= min_cell):
             return
         if isinstance(value, int | float | Decimal):
             text = number_text(value)
@@ -249,10 +253,10 @@ def protected_values(tables: Iterable[GrantedTable], min_cell: int = 10) -> Prot
     """Every distinct value of every protected or identifier item of the granted tables, read with DuckDB."""
     values = ProtectedValues()
     for t in tables:
-        columns = sorted({c.name for c in t.spec.columns.values() if c.protected or c.identifier})
-        for column in columns:
-            for value, rows in _distinct(str(t.path), t.sha256, column):
-                values.add(value, rows, min_cell)
+        for c in sorted((c for c in t.spec.columns.values() if c.protected or c.identifier), key=lambda c: c.name):
+            identifier = c.identifier or c.name == t.spec.entity
+            for value, rows in _distinct(str(t.path), t.sha256, c.name):
+                values.add(value, rows, min_cell, identifier=identifier)
     return values.seal()
 
 

@@ -22,7 +22,9 @@ INCOME = 12345.67
 def values() -> ProtectedValues:
     v = ProtectedValues()
     for value, rows in [(ID, 1), (ID_DIGITS, 1), (NAME, 1), ("高血压", 40), (ADDRESS, 3), (INCOME, 1), (3000, 9)]:
-        v.add(value, rows, min_cell=10)
+        v.add(value, rows, min_cell=10, identifier=False)
+    v.add("AB1234567", 40, min_cell=10, identifier=True)  # a patient's ID over 40 visits
+    v.add("2型糖尿病伴并发症", 40, min_cell=10, identifier=False)  # a diagnosis many share
     v.add(123456, 1)
     return v.seal()
 
@@ -44,6 +46,7 @@ def values() -> ProtectedValues:
         NAME,
         "12345.67",
         "id 123456",
+        "ab1234567",
     ],
 )
 def test_a_protected_value_is_found_in_a_string_however_written(values, text):
@@ -73,6 +76,7 @@ def test_values_spelt_in_bytes_or_code_points_are_found(values):
         2023,
         f"{NAME}的同事",  # a short value is matched whole only
         "高血压",  # a short value held by many rows
+        "2型糖尿病伴并发症",  # a value of a non-identifier item many rows share: a class label may name it
         np.array([0.1, -0.25, 3.0, 7.5], dtype=np.float32),
         np.array([0, 1, 1, 0]),
         {"not": "a scalar"}.__class__.__name__,
