@@ -67,8 +67,11 @@ def limits(platform: Platform) -> PyLimits:
 
 
 def personal(ctx: Context) -> bool:
-    """Whether an input identifies natural persons (an item detected as a person's identifier)."""
-    return any(c.type in PERSON_TYPES for t in ctx.tables for c in t.spec.columns.values())
+    """Whether an input is about persons (grading found its person identifiers), holds a personal item, or has an
+    item detected as a person's identifier."""
+    return any(
+        t.spec.personal or c.personal or c.type in PERSON_TYPES for t in ctx.tables for c in t.spec.columns.values()
+    )
 
 
 def _project(ctx: Context, folder: Path) -> dict[str, Path]:
