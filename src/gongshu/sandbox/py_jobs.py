@@ -27,12 +27,10 @@ from gongshu.sandbox.isolation.formats import validate_output
 from gongshu.sandbox.isolation.ports import PyLimits, PyRun
 from gongshu.sandbox.leaks import protected_values
 from gongshu.sandbox.runner import Context, Outcome, Refusal, staging
-from gongshu.sandbox.spec import Finding
+from gongshu.sandbox.spec import PERSON_TYPES, Finding
 
 RUN_FAILED = "run-failed"
 FAILED_ZH, FAILED_EN = "作业运行失败", "the job failed"
-# Detected types that identify a natural person: a table holding one is personal information.
-PERSON_TYPES = frozenset({"cn_id_card", "passport", "cn_hk_macau_permit", "cn_mobile", "bank_card"})
 # What the submitter reads of a refusal: the rule and the file, never what the check found in it.
 REFUSED = {
     "output-format": ("产出文件格式不符合要求", "the output file is not in an allowed format"),
