@@ -122,7 +122,7 @@ def _public(raw: pa.Table, plan: DpPlan, limits: Limits) -> tuple[_Noisy, Findin
     size = int(np.prod([len(v) for v in values]))
     if size > limits.max_output_rows:
         return _Noisy(np.zeros(0, dtype=np.int64), []), _too_many(limits)
-    combos = list(itertools.product(*values))
+    combos = [tuple(str(v) for v in c) for c in itertools.product(*values)]
     at = {}
     columns = [raw.column(plan.names[k]).to_pylist() for k in plan.keys]
     for r, key in enumerate(zip(*columns, strict=True)):
