@@ -188,7 +188,7 @@ def dp_aggregate(q: Query, i: int) -> DpAggregate:
         return DpAggregate(i, "sum", rng)
     if isinstance(node, exp.Avg):
         return DpAggregate(i, "avg", rng)
-    return DpAggregate(i, "quantile", rng, quantile_of(node))
+    return DpAggregate(i, "quantile", rng, quantile_of(node) if node is not None else -1.0)
 
 
 def aggregate_argument(node: exp.Expr | None) -> exp.Expr | None:
@@ -257,7 +257,9 @@ def one_row_per_person(q: Query) -> bool:
         spec = q.spec(source.name)
         return spec.entity_unique
     select = getattr(source, "expression", None)
-    group = select.args.get("group") if isinstance(select, exp.Select) else None
+    if not isinstance(select, exp.Select):
+        return False
+    group = select.args.get("group")
     if group is None or len(group.expressions) != 1:
         return False
     person = _person(q)

@@ -32,8 +32,9 @@ def reads_personal(q: Query) -> bool:
             if isinstance(source, exp.Table) and q.spec(source.name).personal:
                 return True
         for node in own_nodes(scope.expression):
-            if isinstance(node, exp.Column) and isinstance(source := scope.sources.get(node.table), exp.Table):
-                col = q.column(source.name, node.name)
+            found = scope.sources.get(node.table) if isinstance(node, exp.Column) else None
+            if isinstance(found, exp.Table):
+                col = q.column(found.name, node.name)
                 if col is not None and col.personal:
                     return True
     return False
