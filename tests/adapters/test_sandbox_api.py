@@ -19,9 +19,11 @@ from gongshu.api.errors import status_for
 from gongshu.platform import Platform
 from gongshu.sandbox.errors import BudgetExhausted, EngineError, IsolationError, JobNotFound, SqlRefused
 from gongshu.sandbox.queue import Worker
+from gongshu.sandbox.review import CHECKLIST
 from gongshu.sandbox.work import execute
 from sandbox_setup import ITEMS, Sandbox, build_sandbox, income_rows
 
+APPROVE = {"decision": "approve", "comment": "同意", "checklist": dict.fromkeys(CHECKLIST, True)}
 BY_DISTRICT = 'SELECT "区县", COUNT(*) AS "人数", AVG("月收入") AS "平均月收入" FROM "居民收入抽样信息" GROUP BY "区县"'
 
 
@@ -82,20 +84,20 @@ def test_a_query_runs_is_approved_by_two_reviewers_and_only_then_downloads(
     ran = ok(client.get(f"/api/v1/jobs/{number}", headers=dev))
     assert ran["status"] == "in_review", ran["error"]
     [out] = ran["outputs"]
-    assert out["preview"]["columns"] == ["区县", "人数", "平均月收入"] and out["rows"] == 5
+    assert out["columns"] == ["区县", "人数", "平均月收入"] and out["rows"] == 5 and out["preview"] is None
     assert ran["policy_report"] and ran["control_report"]
     early = client.get(f"/api/v1/jobs/{number}/outputs/{out['name']}", headers=dev)
     assert early.status_code == 409 and early.json()["error"]["values"]["status"] == "in_review"
 
     queue = ok(client.get("/api/v1/jobs/review-queue", headers=headers["yunying1"]))
     assert [j["number"] for j in queue] == [number]
-    first = ok(client.post(f"/api/v1/jobs/{number}/reviews", headers=headers["yunying1"], json={"decision": "approve"}))
+    first = ok(client.post(f"/api/v1/jobs/{number}/reviews", headers=headers["yunying1"], json=APPROVE))
     assert first["status"] == "in_review" and len(first["reviews"]) == 1
-    again = client.post(f"/api/v1/jobs/{number}/reviews", headers=headers["yunying1"], json={"decision": "approve"})
+    again = client.post(f"/api/v1/jobs/{number}/reviews", headers=headers["yunying1"], json=APPROVE)
     assert again.status_code == 409
     assert ok(client.get("/api/v1/jobs/review-queue", headers=headers["yunying1"])) == []
     second = client.post(
-        f"/api/v1/jobs/{number}/reviews", headers=headers["yunying2"], json={"decision": "approve", "comment": "可发布"}
+        f"/api/v1/jobs/{number}/reviews", headers=headers["yunying2"], json={**APPROVE, "comment": "可发布"}
     )
     assert ok(second)["status"] == "approved"
 
@@ -126,7 +128,7 @@ def test_the_submitting_organization_and_providers_not_concerned_cannot_review(
     number = ok(submit(client, sandbox, headers[sandbox.developer]), 201)["number"]
     run_jobs(platform)
     for who, status in ((sandbox.developer, 403), (sandbox.colleague, 403), (sandbox.stranger, 404)):
-        r = client.post(f"/api/v1/jobs/{number}/reviews", headers=headers[who], json={"decision": "approve"})
+        r = client.post(f"/api/v1/jobs/{number}/reviews", headers=headers[who], json=APPROVE)
         assert r.status_code == status, (who, r.text)
     view = ok(client.get(f"/api/v1/jobs/{number}", headers=headers[sandbox.developer]))
     assert view["reviews"] == [] and view["status"] == "in_review" and not view["can_review"]

@@ -22,6 +22,7 @@ from gongshu.sandbox.work import execute
 from sandbox_setup import ITEMS, Sandbox, build_sandbox
 
 runner = CliRunner()
+CHECKS = ("--check", "usability", "--check", "consistency", "--check", "compliance", "--check", "security")
 BY_DISTRICT = 'SELECT "区县", COUNT(*) AS "人数", SUM("月收入") AS "收入合计" FROM "居民收入抽样信息" GROUP BY "区县"'
 
 
@@ -83,9 +84,9 @@ def test_a_job_goes_from_submission_through_the_worker_and_two_reviews_to_its_ou
     assert code == 1 and "error:" in err
 
     assert number in ok("job", "queue", "--as", "yunying1")
-    assert "待审定" in ok("job", "review", number, "approve", "--as", "yunying1")
+    assert "待审定" in ok("job", "review", number, "approve", *CHECKS, "--comment", "同意", "--as", "yunying1")
     assert number not in ok("job", "queue", "--as", "yunying1")
-    assert "审定通过" in ok("job", "review", number, "approve", "--comment", "同意", "--as", "yunying2")
+    assert "审定通过" in ok("job", "review", number, "approve", *CHECKS, "--comment", "同意", "--as", "yunying2")
 
     target = tmp_path / "result.csv"
     ok("job", "output", number, "result.csv", "-o", str(target), *dev)

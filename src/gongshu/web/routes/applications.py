@@ -299,6 +299,7 @@ def make_agreement(
     dominance_n: Annotated[int, Form(ge=1, le=10)] = 2,
     dominance_threshold: Annotated[float, Form(gt=0, le=1)] = 0.9,
     dp_required: Annotated[bool, Form()] = False,
+    auto_release_dp: Annotated[bool, Form()] = False,
     price_terms: Annotated[str, Form()] = "",
     fee_cap: Annotated[str, Form()] = "",
 ) -> Response:
@@ -310,6 +311,7 @@ def make_agreement(
         dominance_n=dominance_n,
         dominance_threshold=dominance_threshold,
         dp_required=dp_required,
+        auto_release_dp=auto_release_dp,
         price_terms=price_terms.strip(),
         fee_cap=fee_cap.strip(),
     )
