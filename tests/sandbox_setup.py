@@ -109,6 +109,7 @@ def build_sandbox(
     data: list[list[object]] | None = None,
     min_cell_count: int = 10,
     epsilon: float = 1.0,
+    auto_release_dp: bool = False,
 ) -> Sandbox:
     """Organizations and users, a graded resource with a declared income range (``data``, by default
     ``income_rows(rows)``), and an agreement for all four items signed by the bureau, the operator and
@@ -120,7 +121,13 @@ def build_sandbox(
     res = make_resource(platform, actors["rsj"], tmp, title=TITLE, rows=data or income_rows(rows), domain="社保就业")
     _confirm(platform, actors["rsj"], res.code)
     number = _approved_application(platform, actors, res.code)
-    terms = Terms(operator="SJJT", epsilon=epsilon, min_cell_count=min_cell_count, price_terms="按次计费")
+    terms = Terms(
+        operator="SJJT",
+        epsilon=epsilon,
+        min_cell_count=min_cell_count,
+        price_terms="按次计费",
+        auto_release_dp=auto_release_dp,
+    )
     with platform.uow(write=True) as uow:
         agreement = agreements.make_agreement(uow, actors["sjj"], number, terms).number
     for party in ("sjj", "yunying1", "kfz"):
