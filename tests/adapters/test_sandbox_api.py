@@ -202,3 +202,66 @@ def test_every_sandbox_error_maps_to_its_http_status() -> None:
     assert status_for(EngineError("timeout", "超时", "timeout")) == 422
     assert status_for(IsolationError("network", "网络", "network")) == 422
     assert status_for(JobNotFound("ZY-1")) == 404
+
+
+def _result_cells(platform: Platform, number: str) -> list[str]:
+    """The group keys and averages of a job's result file (the counts are small numbers found anywhere)."""
+    with (platform.settings.jobs_dir / number / "result.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))[1:]
+    return [r[0] for r in rows] + [r[2] for r in rows]
+
+
+@pytest.mark.usefixtures("backend")
+def test_a_submitter_reading_its_job_in_review_through_the_api_finds_none_of_its_values(
+    client: TestClient, platform: Platform, sandbox: Sandbox, headers: dict[str, dict[str, str]]
+) -> None:
+    dev = headers[sandbox.developer]
+    number = ok(submit(client, sandbox, dev), 201)["number"]
+    run_jobs(platform)
+    cells = _result_cells(platform, number)
+    for who in (sandbox.developer, sandbox.colleague):
+        for path in (f"/api/v1/jobs/{number}", "/api/v1/jobs"):
+            body = client.get(path, headers=headers[who]).text
+            assert [c for c in cells if c in body] == [], (who, path)
+    shape = ok(client.get(f"/api/v1/jobs/{number}", headers=dev))
+    assert shape["outputs"][0]["columns"] == ["区县", "人数", "平均月收入"] and shape["outputs"][0]["rows"] == 5
+    reviewer = client.get(f"/api/v1/jobs/{number}", headers=bearer(platform, sandbox.bureau)).text
+    assert all(c in reviewer for c in cells)
+
+
+def test_the_bureau_reviews_through_the_api_and_an_approval_needs_the_whole_checklist(
+    client: TestClient, platform: Platform, sandbox: Sandbox, headers: dict[str, dict[str, str]]
+) -> None:
+    number = ok(submit(client, sandbox, headers[sandbox.developer]), 201)["number"]
+    run_jobs(platform)
+    bureau = bearer(platform, sandbox.bureau)
+    assert [j["number"] for j in ok(client.get("/api/v1/jobs/review-queue", headers=bureau))] == [number]
+    half = {**APPROVE, "checklist": {"usability": True, "consistency": True}}
+    refused = client.post(f"/api/v1/jobs/{number}/reviews", headers=bureau, json=half)
+    assert refused.status_code == 422 and refused.json()["error"]["values"]["missing"] == "compliance, security"
+    done = ok(client.post(f"/api/v1/jobs/{number}/reviews", headers=bureau, json=APPROVE))
+    assert done["reviews"][0]["checklist"] == dict.fromkeys(CHECKLIST, True) and done["reviews"][0]["org"] == "SJJ"
+
+
+@pytest.mark.usefixtures("backend")
+def test_after_revocation_downloads_stop_and_the_developer_records_the_destruction(
+    client: TestClient, platform: Platform, sandbox: Sandbox, headers: dict[str, dict[str, str]]
+) -> None:
+    dev = headers[sandbox.developer]
+    number = ok(submit(client, sandbox, dev), 201)["number"]
+    run_jobs(platform)
+    for who in sandbox.operators:
+        ok(client.post(f"/api/v1/jobs/{number}/reviews", headers=headers[who], json=APPROVE))
+    url = f"/api/v1/jobs/{number}/outputs/result.csv"
+    assert client.get(url, headers=dev).status_code == 200
+    bureau = bearer(platform, sandbox.bureau)
+    early = client.post(f"/api/v1/jobs/{number}/disposal", headers=dev, json={"kind": "destroyed"})
+    assert early.status_code == 409
+    revoked = client.post(f"/api/v1/agreements/{sandbox.agreement}/revoke", headers=bureau, json={"reason": "违约"})
+    assert revoked.status_code == 200, revoked.text
+    late = client.get(url, headers=dev)
+    assert late.status_code == 409 and late.json()["error"]["values"]["status"] == "revoked"
+    body = {"kind": "destroyed", "note": "已删除全部副本"}
+    assert client.post(f"/api/v1/jobs/{number}/disposal", headers=headers["yunying1"], json=body).status_code == 403
+    recorded = ok(client.post(f"/api/v1/jobs/{number}/disposal", headers=dev, json=body), 201)
+    assert recorded["disposals"][0]["kind"] == "destroyed" and not recorded["can_dispose"]

@@ -87,7 +87,7 @@ def _check_decision(decision: str, comment: str, checklist: dict[str, bool]) -> 
         raise Invalid(
             f"同意发布须逐项确认可用性、一致性、合规性、安全性；未确认：{zh}",
             f"an approval needs every checklist item confirmed; not confirmed: {', '.join(missing)}",
-            missing=missing,
+            missing=", ".join(missing),
         )
 
 
