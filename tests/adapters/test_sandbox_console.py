@@ -18,7 +18,11 @@ from gongshu.sandbox.work import execute
 from sandbox_setup import Sandbox, build_sandbox, dominated_rows
 
 BY_DISTRICT = 'SELECT "区县", COUNT(*) AS "人数", AVG("月收入") AS "平均月收入" FROM "居民收入抽样信息" GROUP BY "区县"'
-APPROVE = {"decision": "approve", "comment": "同意", "checklist": ["usability", "consistency", "compliance", "security"]}
+APPROVE = {
+    "decision": "approve",
+    "comment": "同意",
+    "checklist": ["usability", "consistency", "compliance", "security"],
+}
 JOB_PAGE = re.compile(r"/sandbox/jobs/([^?]+)\?done=submitted")
 
 

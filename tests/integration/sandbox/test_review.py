@@ -29,7 +29,8 @@ from sandbox_setup import DISTRICTS, Sandbox, build_sandbox
 pytestmark = pytest.mark.usefixtures("backend")
 
 BY_DISTRICT = (
-    "SELECT 区县, COUNT(*) AS 人数, AVG(月收入) AS 平均月收入, SUM(月收入) AS 收入合计 FROM 居民收入抽样信息 GROUP BY 区县"
+    "SELECT 区县, COUNT(*) AS 人数, AVG(月收入) AS 平均月收入, SUM(月收入) AS 收入合计 "
+    "FROM 居民收入抽样信息 GROUP BY 区县"
 )
 DP_SQL = "SELECT 区县, COUNT(*) AS 人数 FROM 居民收入抽样信息 GROUP BY 区县"
 REFUSED_SQL = "SELECT 身份证号, 月收入 FROM 居民收入抽样信息"

@@ -51,7 +51,8 @@ def sb(platform: Platform, tmp_path: Path) -> Sandbox:
 
 
 def test_reviewers_read_a_json_output_and_the_log_and_the_submitter_neither(platform, sb):
-    body = f"print('fitted on rows', {COMPUTED})\njson.dump({{'loss': {COMPUTED}}}, open(os.path.join(out, 'metrics.json'), 'w'))"
+    body = f"print('fitted on rows', {COMPUTED})\n"
+    body += f"json.dump({{'loss': {COMPUTED}}}, open(os.path.join(out, 'metrics.json'), 'w'))"
     number = ran(platform, sb, body, ["metrics.json"])
     reviewer = view(platform, sb.operators[0], number)
     assert reviewer["status"] == "in_review", reviewer["error"]
