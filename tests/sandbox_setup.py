@@ -110,10 +110,13 @@ def build_sandbox(
     min_cell_count: int = 10,
     epsilon: float = 1.0,
     auto_release_dp: bool = False,
+    personal_without_dp: bool = True,
 ) -> Sandbox:
     """Organizations and users, a graded resource with a declared income range (``data``, by default
     ``income_rows(rows)``), and an agreement for all four items signed by the bureau, the operator and
-    the developer (in force from today)."""
+    the developer (in force from today). The income table is about persons: by default the agreement carries the
+    explicit term ``personal_without_dp`` so that the tests of flows, cell counts and the query audit can release
+    without DP; ``personal_without_dp=False`` gives the product's default (person-level DP only)."""
     actors = {
         name: make_user(platform, username=name, org=org, kind=kind, org_name=org_name, admin=kind == "bureau")
         for name, (org, kind, org_name) in USERS.items()
@@ -127,6 +130,7 @@ def build_sandbox(
         min_cell_count=min_cell_count,
         price_terms="按次计费",
         auto_release_dp=auto_release_dp,
+        personal_without_dp=personal_without_dp,
     )
     with platform.uow(write=True) as uow:
         agreement = agreements.make_agreement(uow, actors["sjj"], number, terms).number

@@ -329,6 +329,11 @@ def make(
     auto_release_dp: bool = typer.Option(
         False, "--auto-release-dp", help="release DP SQL results that passed output control without manual review"
     ),
+    personal_without_dp: bool = typer.Option(
+        False,
+        "--personal-without-dp",
+        help="let results over data about persons out without DP (cell counts and the query audit only)",
+    ),
     as_user: str | None = AS_USER,
 ) -> None:
     """The bureau turns an approved application into an agreement awaiting three signatures; prints its number."""
@@ -338,6 +343,7 @@ def make(
         min_cell_count=min_cell,
         dp_required=dp_required,
         auto_release_dp=auto_release_dp,
+        personal_without_dp=personal_without_dp,
         price_terms=price_terms,
         fee_cap=fee_cap,
     )

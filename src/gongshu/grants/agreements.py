@@ -51,6 +51,9 @@ class Terms:
     dominance_threshold: float = 0.9
     dp_required: bool = False  # every query under the agreement is answered with differential privacy
     auto_release_dp: bool = False  # DP SQL results that passed output control are released without manual review
+    # Results over data about persons may be released without DP (cell counts and the query audit only): off by
+    # default, an explicit term shown in the agreement and its public disclosure.
+    personal_without_dp: bool = False
     price_terms: str = ""
     fee_cap: str = ""
 
@@ -146,6 +149,7 @@ def _content(
             "dominance": {"n": terms.dominance_n, "threshold": terms.dominance_threshold},
             "dp": "required" if terms.dp_required else "optional",
             "auto_release_dp": terms.auto_release_dp,
+            "personal_without_dp": terms.personal_without_dp,
         },
         "price": {"mode": "free", "terms": "公共治理、公益事业用途，无偿使用", "fee_cap": ""}
         if free

@@ -74,6 +74,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "epsilon": ("差分隐私预算", "Differential privacy budget"),
     "epsilon_value": ("ε ≤ {eps}（协议期内累计）", "ε ≤ {eps} (for the whole period)"),
     "min_cell": ("最小单元格计数", "Minimum cell count"),
+    "personal_release": ("涉及个人信息的结果", "Results over personal information"),
+    "person_dp": (
+        "仅以按人差分隐私发布（每人贡献有上限，注明误差）",
+        "released only with person-level differential privacy (bounded contributions, stated error)",
+    ),
+    "without_dp": (
+        "经数据主管部门明确同意，可不加差分隐私发布，由单元格计数与跨查询审计控制",
+        "may be released without differential privacy, as the bureau explicitly agreed: cell counts and the "
+        "cross-query audit control them",
+    ),
     "min_cell_value": ("每个单元格至少 {n} 个统计对象", "at least {n} contributors per cell"),
     "dominance": ("优势规则", "Dominance rule"),
     "dominance_value": (
@@ -251,6 +261,7 @@ def _privacy(content: Mapping[str, Any], lang: str) -> dict[str, Any]:
             _t("auto_release", lang),
             _t("auto_release_on" if p.get("auto_release_dp") is True else "auto_release_off", lang),
         ),
+        (_t("personal_release", lang), _t("without_dp" if p.get("personal_without_dp") else "person_dp", lang)),
     ]
     return {"title": _t("s5", lang), "blocks": [{"kind": "rows", "rows": rows}]}
 

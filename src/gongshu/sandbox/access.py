@@ -25,6 +25,8 @@ NUMERIC = re.compile(
     re.I,
 )
 ENTITY_PREFERENCE = ("cn_id_card", "cn_uscc", "passport", "cn_hk_macau_permit", "cn_mobile", "bank_card")
+# Identifier types whose holder is a natural person: a table keyed by one holds rows about persons.
+PERSON_TYPES = frozenset({"cn_id_card", "passport", "cn_hk_macau_permit", "cn_mobile", "bank_card"})
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ def _table(uow: UnitOfWork, granted: dict[str, Any], name: str) -> GrantedTable:
     grades = effective_grades(uow, res)
     types = column_types(uow, res)
     kinds = {c["name"]: c["type"] for c in json.loads(version.columns)}
-    ranges = _ranges(declared_rules(uow, res) or [])
+    rules = declared_rules(uow, res) or []
+    ranges, enums = _ranges(rules), _enums(rules)
     whole = grades.get("")
     columns = {}
     for item in granted["items"]:
@@ -94,9 +97,12 @@ def _table(uow: UnitOfWork, granted: dict[str, Any], name: str) -> GrantedTable:
             numeric=bool(NUMERIC.match(kinds.get(item, ""))),
             bounds=ranges.get(item),
             type=type_,
+            personal=bool(g and (g.personal or g.sensitive_personal)),
+            public_values=enums.get(item),
         )
     entity = _entity(types)
     spec = TableSpec(
+        personal=entity is not None and (types.get(entity) or [""])[0] in PERSON_TYPES,
         name=name,
         columns=columns,
         entity=entity,
@@ -113,6 +119,16 @@ def _entity(types: dict[str, list[str]]) -> str | None:
             if found and found[0] == wanted:
                 return column
     return None
+
+
+def _enums(rules: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """Declared value lists (validity rules with ``enum``): the public values of a DP group key."""
+    out = {}
+    for rule in rules:
+        params = rule.get("params", rule)
+        if rule.get("kind") == "validity" and isinstance(params.get("enum"), list) and params.get("column"):
+            out[params["column"]] = tuple(str(v) for v in params["enum"])
+    return out
 
 
 def _ranges(rules: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:

@@ -86,7 +86,13 @@ def submit_sql(
         )
     tables = granted_tables(uow, agreement)
     try:
-        analysis = check_query(sql, {t.spec.name: t.spec for t in tables}, limits=limits(uow), dp=dp)
+        analysis = check_query(
+            sql,
+            {t.spec.name: t.spec for t in tables},
+            limits=limits(uow),
+            dp=dp,
+            personal_without_dp=bool(privacy(agreement).get("personal_without_dp", False)),
+        )
     except SqlRefused as e:
         record_refusal(uow, actor, agreement, "sql", sql, e.rule)
         raise

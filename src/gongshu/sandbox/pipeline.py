@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from gongshu.sandbox.control import protect
+from gongshu.sandbox.control import dp, protect
+from gongshu.sandbox.control.profile import ONE_ROW, bounds_from
 from gongshu.sandbox.engines.ports import RunLimits, SqlEngine
 from gongshu.sandbox.spec import Analysis, ControlConfig, ControlReport, Limits, TableSpec
 from gongshu.sandbox.sql import analyze
+from gongshu.sandbox.sql.bounding import DpPlan
+
+PROFILE_SHARE = 0.05  # of a DP query's ε, for the profile that chooses the bounds and states their bias
 
 
 @dataclass(frozen=True)
@@ -39,9 +43,16 @@ def bounds_of(analysis: Analysis, tables: Mapping[str, TableSpec]) -> dict[int, 
     return out
 
 
-def check_query(sql: str, tables: Mapping[str, TableSpec], *, limits: Limits = Limits(), dp: bool = False) -> Analysis:
+def check_query(
+    sql: str,
+    tables: Mapping[str, TableSpec],
+    *,
+    limits: Limits = Limits(),
+    dp: bool = False,
+    personal_without_dp: bool = False,
+) -> Analysis:
     """The policy alone (what submission runs before a job is queued); raises SqlRefused."""
-    return analyze(sql, tables, limits=limits, dp=dp)
+    return analyze(sql, tables, limits=limits, dp=dp, personal_without_dp=personal_without_dp)
 
 
 def run_analysis(
@@ -53,10 +64,37 @@ def run_analysis(
     control: ControlConfig,
     run_limits: RunLimits = RunLimits(),
 ) -> QueryResult:
-    """Run an analysed query and put its result through output control."""
+    """Run an analysed query and put its result through output control (under DP: the person-level release)."""
+    if isinstance(analysis.plan, DpPlan):
+        return _release_dp(analysis, analysis.plan, paths, engine, control, run_limits)
     raw = engine.run(analysis.run_sql, {t: paths[t] for t in analysis.tables}, run_limits)
     cfg = control if analysis.dp else replace(control, epsilon=0.0)
     table, report = protect(raw, analysis.columns, cfg, bounds=bounds_of(analysis, tables))
+    return QueryResult(table=table, analysis=analysis, report=report)
+
+
+def _release_dp(
+    analysis: Analysis,
+    plan: DpPlan,
+    paths: Mapping[str, Path],
+    engine: SqlEngine,
+    cfg: ControlConfig,
+    limits: RunLimits,
+) -> QueryResult:
+    """Profile (where rows per person may repeat) → contribution bounds → bounded query → noise."""
+    files = {t: paths[t] for t in analysis.tables}
+    bounds = ONE_ROW
+    if plan.bounded:
+        profile = engine.run(plan.profile_sql(), files, limits).to_pylist()
+        cells = [(int(r["__rb"]), int(r["__gb"]), int(r["__m"])) for r in profile]
+        keys = bool(plan.keys)
+        share = cfg.epsilon * PROFILE_SHARE
+        bounds = bounds_from(cells, cfg.rows_per_person, cfg.groups_per_person, keys, share)
+    # groups before the threshold may be many more than are released: only the released ones meet the cap
+    raw = engine.run(plan.main_sql(bounds.rows, bounds.groups), files, replace(limits, max_rows=limits.max_rows * 100))
+    table, report = dp.release(
+        raw, plan, cfg, bounds, cfg.epsilon - bounds.epsilon, Limits(max_output_rows=limits.max_rows)
+    )
     return QueryResult(table=table, analysis=analysis, report=report)
 
 
@@ -70,7 +108,8 @@ def run_query(
     limits: Limits = Limits(),
     run_limits: RunLimits = RunLimits(),
     dp: bool = False,
+    personal_without_dp: bool = False,
 ) -> QueryResult:
     """Policy → engine → output control for one query; raises SqlRefused or EngineError."""
-    analysis = analyze(sql, tables, limits=limits, dp=dp)
+    analysis = analyze(sql, tables, limits=limits, dp=dp, personal_without_dp=personal_without_dp)
     return run_analysis(analysis, tables, paths, engine=engine, control=control, run_limits=run_limits)

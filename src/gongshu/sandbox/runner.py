@@ -66,6 +66,7 @@ class Context:
     tables: list[GrantedTable]
     control: ControlConfig
     max_rows: int
+    personal_without_dp: bool = False  # the agreement lets personal data out without DP (an explicit term)
 
 
 Run = Callable[[Platform, Context], Outcome]
@@ -97,6 +98,7 @@ def context(uow: UnitOfWork, job: Job) -> Context | str:
         tables=granted_tables(uow, agreement),
         control=cfg,
         max_rows=uow.settings.max_output_rows,
+        personal_without_dp=bool(p.get("personal_without_dp", False)),
     )
 
 

@@ -4,7 +4,7 @@ output control needs. Pure data; no database, no I/O."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 # Detected types that single out a person or an entity: never output, never compared to a literal.
 IDENTIFIER_TYPES = frozenset(
@@ -33,6 +33,10 @@ class ColumnSpec:
     numeric: bool = False
     bounds: tuple[float, float] | None = None  # declared range (quality rule) used to clamp under DP
     type: str = ""  # the detected sensitive type, "" if none
+    personal: bool = False  # personal information (GB/T 35273): relates to an identified or identifiable person
+    # The item's values declared in the catalog (a category list): as a DP group key, every one of them is released
+    # (public keys, no threshold) and values outside it are dropped.
+    public_values: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class TableSpec:
     entity: str | None = None  # the column identifying a person or entity (an identifier), if any
     entity_unique: bool = True  # each entity has at most one row in this version
     rows: int = 0
+    personal: bool = False  # the rows are about natural persons (the entity is a person identifier)
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,10 @@ class Analysis:
     dp: bool = False
     entity: str | None = None  # "table.column" of the one person/entity behind the rows (the query audit's universe)
     entity_sql: str | None = None  # that entity in the outer query of ``run_sql``
+    # Under DP: how the result is computed per person (``sql.bounding.DpPlan``); ``run_sql`` is then empty, the
+    # bounded query being built at run time with the contribution bounds.
+    plan: object | None = None
+    personal: bool = False  # the query reads data about persons
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,10 @@ class ControlConfig:
     epsilon: float = 0.0  # ε to spend on this query under DP (0: no DP)
     delta: float = 1e-6  # δ for releasing group keys under DP
     seed: int | None = None  # only for tests of the noise's shape; never set in production
+    # Contribution bounds per person under DP (0: estimated privately from the data, with a small share of ε):
+    # rows each person contributes to one group, and groups each person contributes to.
+    rows_per_person: int = 0
+    groups_per_person: int = 0
 
 
 @dataclass
@@ -141,6 +154,10 @@ class ControlReport:
     rows_out: int = 0
     epsilon_spent: float = 0.0
     protections: list[str] = field(default_factory=list)  # e.g. ["min_cell_count", "dominance", "dp"]
+    # Under DP: per column its mechanism, noise scale and 95% interval (a half-width, or lower/upper per row), and
+    # the contribution bounds with what they left out (the bias the result states).
+    accuracy: list[dict[str, Any]] = field(default_factory=list)
+    bounding: dict[str, Any] = field(default_factory=dict)
     # The key hash (``__h``, "0" without GROUP BY) of each released row with an aggregate shown: what the query
     # audit keeps. Not part of the report a reviewer reads.
     released_cells: list[str] = field(default_factory=list)

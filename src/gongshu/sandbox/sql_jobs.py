@@ -31,7 +31,13 @@ def run_limits(platform: Platform) -> RunLimits:
 def run_sql(platform: Platform, ctx: Context) -> Outcome:
     specs = {t.spec.name: t.spec for t in ctx.tables}
     paths = {t.spec.name: t.path for t in ctx.tables}
-    analysis = check_query(ctx.code, specs, limits=Limits(max_output_rows=ctx.max_rows), dp=ctx.dp)
+    analysis = check_query(
+        ctx.code,
+        specs,
+        limits=Limits(max_output_rows=ctx.max_rows),
+        dp=ctx.dp,
+        personal_without_dp=ctx.personal_without_dp,
+    )
     engine = engine_for(ctx.engine, platform.settings)
     population = None if ctx.dp else _differencing(platform, ctx, analysis, engine, paths)
     result = run_analysis(analysis, specs, paths, engine=engine, control=ctx.control, run_limits=run_limits(platform))

@@ -721,6 +721,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "差分隐私结果通过输出控制后免人工审定即发布（明示条款）",
         "Release differentially private results that passed output control without manual review (explicit term)",
     ),
+    "rev.personal_without_dp": (
+        "涉及个人信息的结果可不加差分隐私发布（仅单元格计数与跨查询审计；默认不允许）",
+        "Results over personal information may be released without DP (cell counts and query audit only; off by "
+        "default)",
+    ),
     "rev.price_terms": ("价格条款", "Price terms"),
     "rev.price_help": ("留空则为“按运营机构公示价格有偿使用”", "Empty: paid at the operator's published prices"),
     "rev.fee_cap": ("收费上限", "Fee cap"),
@@ -829,6 +834,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "disc.resources": ("数据资源及授权范围", "Resources and scope"),
     "disc.outputs": ("产出形式", "Outputs"),
     "disc.period": ("授权期限", "Period"),
+    "disc.personal": ("个人信息结果", "Results over personal data"),
+    "disc.personal_dp": ("按人差分隐私发布", "person-level differential privacy"),
+    "disc.personal_without_dp": (
+        "经明确同意可不加差分隐私发布（单元格计数与跨查询审计）",
+        "may leave without DP, as explicitly agreed (cell counts and query audit)",
+    ),
     "disc.fees": ("收费", "Fees"),
     "disc.fee_cap": ("收费上限：{cap}", "fee cap: {cap}"),
     "disc.renews": ("续期自 {number}", "renews {number}"),

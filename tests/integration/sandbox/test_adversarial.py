@@ -88,7 +88,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     )
     platform = Platform(settings, clock=FakeClock(), db=Database(settings.db_url))
     try:
-        yield World(platform, build_sandbox(platform, folder, data=ROWS), ROWS)
+        yield World(platform, build_sandbox(platform, folder, data=ROWS, personal_without_dp=True), ROWS)
     finally:
         platform.close()
         _drop(request, name)
@@ -404,7 +404,7 @@ def _recover(total: dict[str, str], *tables: list[dict[str, str]], target: str) 
 
 @pytest.mark.usefixtures("backend")
 def test_a_small_group_is_suppressed_and_cannot_be_recovered_from_a_second_query_without_group_by(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path, data=SMALL)
+    sb = build_sandbox(platform, tmp_path, data=SMALL, personal_without_dp=True)
     grouped = released_table(platform, sb, f"{BY} GROUP BY 区县")
     assert all(not (r["区县"] == "新区" and r["收入合计"]) for r in grouped)  # 3 persons: suppressed
     hidden = [r["区县"] for r in grouped if not r["收入合计"]]
@@ -418,7 +418,7 @@ def test_a_suppressed_cell_cannot_be_recovered_by_excluding_its_secondary_partne
     """Suppression is decided per query: dropping the first table's secondary cell with a WHERE makes a second
     pattern whose own secondary cell the first table showed, so the total of that population minus the shown
     cells would be the small district. The query audit refuses the total."""
-    sb = build_sandbox(platform, tmp_path, data=SMALL)
+    sb = build_sandbox(platform, tmp_path, data=SMALL, personal_without_dp=True)
     first = released_table(platform, sb, f"{BY} GROUP BY 区县")
     partner = next(r["区县"] for r in first if not r["收入合计"] and r["区县"] != "新区")
     second = released_table(platform, sb, f"{BY} WHERE 区县 <> '{partner}' GROUP BY 区县")
@@ -434,7 +434,7 @@ def test_a_suppressed_cell_cannot_be_recovered_by_excluding_its_secondary_partne
 def test_the_same_attack_through_other_sources_of_the_same_persons_is_refused(platform, tmp_path):
     """The second table through a derived table and the total through an alias: other source texts, the same
     persons, so the audit (kept per entity) still combines them."""
-    sb = build_sandbox(platform, tmp_path, data=SMALL)
+    sb = build_sandbox(platform, tmp_path, data=SMALL, personal_without_dp=True)
     first = released_table(platform, sb, f"{BY} GROUP BY 区县")
     partner = next(r["区县"] for r in first if not r["收入合计"] and r["区县"] != "新区")
     wrapped = f"FROM (SELECT 身份证号, 区县, 月收入 FROM {T}) AS w"
@@ -458,7 +458,7 @@ SPARSE = (
 
 @pytest.mark.usefixtures("backend")
 def test_an_average_over_a_large_group_whose_values_come_from_a_few_persons_is_suppressed(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path, data=SPARSE)
+    sb = build_sandbox(platform, tmp_path, data=SPARSE, personal_without_dp=True)
     sql = f"SELECT 区县, COUNT(*) AS 人数, AVG(月收入) AS 平均收入, COUNT(月收入) AS 有收入人数 FROM {T} GROUP BY 区县"
     s = run(platform, submit(platform, sb, sql))
     assert s["status"] == "in_review"
@@ -469,7 +469,7 @@ def test_an_average_over_a_large_group_whose_values_come_from_a_few_persons_is_s
 
 @pytest.mark.usefixtures("backend")
 def test_a_differencing_pair_excluding_one_person_by_a_range_on_income_is_refused(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path)
+    sb = build_sandbox(platform, tmp_path, personal_without_dp=True)
     top = max(int(str(r[3])) for r in income_rows()[1:])
     assert run(platform, submit(platform, sb, f"{BY} GROUP BY 区县"))["status"] == "in_review"
     number = submit(platform, sb, f"{BY} WHERE 月收入 + 0 < {top} GROUP BY 区县")
@@ -480,7 +480,7 @@ def test_a_differencing_pair_excluding_one_person_by_a_range_on_income_is_refuse
 
 @pytest.mark.usefixtures("backend")
 def test_a_like_tracker_on_income_cannot_isolate_the_one_person_of_a_district(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path, data=ROWS)
+    sb = build_sandbox(platform, tmp_path, data=ROWS, personal_without_dp=True)
     tracker = "CAST(月收入 AS VARCHAR) LIKE '1%'"
     sums = []
     for where in (f" WHERE 区县 = '新区' OR {tracker}", f" WHERE 区县 = '新区' OR NOT ({tracker})", ""):
@@ -495,7 +495,7 @@ def test_a_like_tracker_on_income_cannot_isolate_the_one_person_of_a_district(pl
 
 @pytest.mark.usefixtures("backend")
 def test_two_queued_dp_jobs_cannot_together_overspend_the_budget(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path)
+    sb = build_sandbox(platform, tmp_path, personal_without_dp=True)
     sql = f"SELECT 区县, COUNT(*) AS 人数 FROM {T} GROUP BY 区县"
     first, second = (submit(platform, sb, sql, dp=True, epsilon=0.7) for _ in range(2))  # both fit when queued
     assert run(platform, first)["status"] == "in_review"

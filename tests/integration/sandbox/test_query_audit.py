@@ -29,7 +29,7 @@ EXPLORATION = [  # what an analyst asks of the income table, one after the other
 
 
 def test_an_ordinary_sequence_of_tables_passes_the_audit_and_is_recorded(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path, data=SMALL)
+    sb = build_sandbox(platform, tmp_path, data=SMALL, personal_without_dp=True)
     for sql in EXPLORATION:
         s = run(platform, submit(platform, sb, sql))
         assert s["status"] == "in_review", (sql, s["error"])
@@ -44,7 +44,7 @@ def test_an_ordinary_sequence_of_tables_passes_the_audit_and_is_recorded(platfor
 
 
 def test_a_dp_query_is_not_audited_and_not_counted(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path, data=SMALL)
+    sb = build_sandbox(platform, tmp_path, data=SMALL, personal_without_dp=True)
     s = run(platform, submit(platform, sb, f"SELECT 区县, COUNT(*) AS 人数 FROM {T} GROUP BY 区县", dp=True))
     assert s["status"] == "in_review"
     with platform.uow() as uow:
@@ -53,7 +53,7 @@ def test_a_dp_query_is_not_audited_and_not_counted(platform, tmp_path):
 
 
 def test_a_release_overtaken_by_another_is_audited_again_against_the_new_history(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path, data=SMALL)
+    sb = build_sandbox(platform, tmp_path, data=SMALL, personal_without_dp=True)
     first = run(platform, submit(platform, sb, f"{BY} GROUP BY 区县"))
     assert first["status"] == "in_review"
     number = submit(platform, sb, TOTAL)
@@ -75,7 +75,7 @@ def test_a_release_overtaken_by_another_is_audited_again_against_the_new_history
 
 
 def test_a_release_overtaken_every_time_is_refused_and_leaves_nothing(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path, data=SMALL)
+    sb = build_sandbox(platform, tmp_path, data=SMALL, personal_without_dp=True)
     assert run(platform, submit(platform, sb, f"{BY} GROUP BY 区县"))["status"] == "in_review"
     number = submit(platform, sb, TOTAL)
 

@@ -11,6 +11,7 @@ import pytest
 
 from gongshu.sandbox.spec import ColumnSpec, TableSpec
 from gongshu.sandbox.sql import analyze
+from gongshu.sandbox.sql.bounding import DpPlan
 
 TABLES = {
     "人员": TableSpec(
@@ -97,16 +98,33 @@ def test_cte_used_twice_carries_the_entity_once(con: duckdb.DuckDBPyConnection) 
     assert [(r["区县"], r["__n"]) for r in rows] == [("东城", 2), ("西城", 1)]
 
 
-def test_dp_reads_one_row_per_person_and_clamps_sums(con: duckdb.DuckDBPyConnection) -> None:
-    rows = _rows(
-        con, "SELECT 区县, count(*) AS n, sum(工资) AS s, avg(工资) AS a FROM 人员 GROUP BY 区县 ORDER BY 区县", dp=True
-    )
-    east, west = rows
-    assert (east["n"], east["__n"], west["n"], west["__n"]) == (2, 2, 1, 1)
-    # one row of A (10, 20 or 300 → clamped to ≤ 100) plus B's -5 clamped to 0
-    assert east["s"] in (10.0, 20.0, 100.0)
-    assert east["__sum_3"] == east["s"] and east["__cnt_3"] == 2
-    assert west["s"] in (40.0, 50.0)
+def _plan_rows(con: duckdb.DuckDBPyConnection, sql: str, rows: int, groups: int) -> list[dict[str, object]]:
+    plan = analyze(sql, TABLES, dp=True).plan
+    assert isinstance(plan, DpPlan)
+    result = con.execute(plan.main_sql(rows, groups))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
+
+
+def test_dp_bounds_each_person_to_r_rows_per_group_drawn_at_random_and_clamps_sums(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    seen = set()
+    for _ in range(40):
+        rows = _plan_rows(con, "SELECT 区县, count(*) AS n, sum(工资) AS s FROM 人员 GROUP BY 区县", 1, 1)
+        east, west = sorted(rows, key=lambda r: str(r["区县"]))
+        assert (east["n"], east["__n"], west["n"], west["__n"]) == (2, 2, 1, 1)
+        # one row of A (10, 20 or 300 → clamped to ≤ 100) plus B's -5 clamped to 0
+        assert east["s"] in (10.0, 20.0, 100.0) and west["s"] in (40.0, 50.0)
+        seen.add(east["s"])
+    assert len(seen) > 1  # the row kept is drawn at random, not always the first
+
+
+def test_dp_bounds_each_person_to_g_groups(con: duckdb.DuckDBPyConnection) -> None:
+    for _ in range(20):
+        rows = _plan_rows(con, "SELECT 工资 AS w, count(*) AS n FROM 人员 GROUP BY 工资", 5, 2)
+        # A has three groups (10, 20, 300), C two: at most two of A's survive
+        assert sum(r["n"] for r in rows) == 2 + 1 + 2
 
 
 def test_developer_order_and_limit_are_kept(con: duckdb.DuckDBPyConnection) -> None:
@@ -126,11 +144,12 @@ def test_dp_clamps_nan_and_infinities_into_the_bounds_and_skips_null(tmp_path: P
         },
         entity="身份证号",
     )
-    analysis = analyze("SELECT sum(工资) AS s, avg(工资) AS a FROM 收入", {"收入": spec}, dp=True)
+    plan = analyze("SELECT sum(工资) AS s, avg(工资) AS a FROM 收入", {"收入": spec}, dp=True).plan
+    assert isinstance(plan, DpPlan) and not plan.bounded  # one row per person: no bounding
     with duckdb.connect() as connection:
         connection.execute(f"CREATE VIEW \"收入\" AS SELECT * FROM read_parquet('{path}')")
-        row = connection.execute(analysis.run_sql).fetchone()
+        row = connection.execute(plan.main_sql(1, 1)).fetchone()
     assert row is not None
-    total, _, n, clamped_sum, counted = row
+    total, _, n, centred, counted = row
     # NaN → 100, +inf → 100, -inf → 0, 50, 500 → 100, -1 → 0; NULL adds nothing and is not counted
-    assert (total, clamped_sum, counted, n) == (350.0, 350.0, 6, 7)
+    assert (total, centred, counted, n) == (350.0, 350.0 - 6 * 50, 6, 7)

@@ -219,29 +219,30 @@ def test_the_chinese_message_comes_first_and_names_the_derived_column() -> None:
     assert "条件表达式 CASE" in refusal.zh
 
 
-def test_conditional_aggregation_is_refused_under_dp_too() -> None:
-    refusal, start, end = refused_at(
-        "SELECT 区县, COUNT(«CASE WHEN 区县 = '新区' THEN 1 END») AS n FROM 人员 GROUP BY 区县", dp=True
+def test_conditional_aggregation_is_fine_under_dp_where_each_person_is_bounded_and_every_value_noisy() -> None:
+    analysis = analyze(
+        "SELECT 区县, COUNT(CASE WHEN 区县 = '新区' THEN 1 END) AS n FROM 人员 GROUP BY 区县", TABLES, dp=True
     )
-    assert refusal.rule == "aggregate-argument" and points_inside(refusal, start, end)
+    assert [c.aggregate for c in analysis.columns] == [None, "count"]
 
 
-def test_under_dp_the_stricter_dp_rules_speak_first() -> None:
+def test_under_dp_an_aggregate_inside_an_expression_or_a_window_is_refused() -> None:
     refusal, _, _ = refused_at("SELECT 区县, «sum(length(区县))» AS s FROM 人员 GROUP BY 区县", dp=True)
-    assert refusal.rule == "dp-aggregates"
+    assert refusal.rule == "dp-bounds"  # length() of a text has no range to clamp to
     refusal, _, _ = refused_at(
         "SELECT 区县, COUNT(*) AS n, «SUM(COUNT(*)) OVER ()» AS t FROM 人员 GROUP BY 区县", dp=True
     )
-    assert refusal.rule == "dp-shape"
+    assert refusal.rule == "dp-aggregates"  # a windowed aggregate is no DP aggregate
 
 
 def test_a_plain_dp_query_passes_both_rules() -> None:
     analysis = analyze("SELECT 区县, COUNT(*) AS n, SUM(工资) AS s FROM 人员 GROUP BY 区县", TABLES, dp=True)
     rules = [f.rule for f in analysis.findings]
-    assert rules[-5:] == [
+    assert rules[-6:] == [
         "aggregate-argument",
         "window-over-cells",
         "subquery-condition",
         "window-partition",
         "population",
+        "dp-person",
     ]

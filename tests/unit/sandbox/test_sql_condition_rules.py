@@ -241,7 +241,7 @@ def test_earlier_rules_keep_speaking_first_for_the_subqueries_they_refuse() -> N
 def test_a_subquery_condition_is_refused_under_dp_too() -> None:
     sql = f"SELECT 区县, count(*) AS n FROM 人员 WHERE «{SMALL}» > 12000 GROUP BY 区县"
     refusal, _, _ = refused_at(sql, dp=True)
-    assert refusal.rule == "dp-shape"  # stricter under DP: no nested query at all
+    assert refusal.rule == "subquery-condition"  # a subquery in a condition mixes persons, under DP too
     with pytest.raises(SqlRefused) as caught:
         no_subquery_condition(_query(sql, dp=True))
     assert caught.value.rule == "subquery-condition"
@@ -307,7 +307,7 @@ def test_a_window_across_persons_is_refused_under_dp_too() -> None:
     )
     with pytest.raises(SqlRefused) as caught:
         analyze(sql, TABLES, limits=LIMITS, dp=True)
-    assert caught.value.rule == "dp-shape"  # stricter under DP: no window at all
+    assert caught.value.rule == "window-partition"  # a window across persons mixes them, under DP too
     with pytest.raises(SqlRefused) as caught:
         window_partition(_query(sql, dp=True))
     assert caught.value.rule == "window-partition"

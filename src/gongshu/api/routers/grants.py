@@ -101,6 +101,9 @@ class TermsIn(BaseModel):
     auto_release_dp: bool = Field(
         default=False, description="release DP SQL results that passed output control without manual review"
     )
+    personal_without_dp: bool = Field(
+        default=False, description="results over data about persons may be released without DP (explicit term)"
+    )
     price_terms: str = ""
     fee_cap: str = ""
 

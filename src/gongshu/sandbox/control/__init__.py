@@ -1,10 +1,11 @@
 """Output control: statistical disclosure control and differential privacy on a SQL job's result.
 
-``protect`` runs one rule module after the other (sqlglot's optimizer ``RULES`` style): ``STEPS`` without DP —
-size, minimum cell count, dominance, secondary suppression, rounding — and ``DP_STEPS`` when cfg.epsilon > 0 —
-size, DP noise and thresholding, rounding. A failed finding is a refusal: the steps stop there and the result
-comes back with no rows. Otherwise the result keeps only the developer's columns (the hidden ``__…`` columns never
-come out), dropped rows are gone, and a suppressed cell is null.
+``protect`` runs one rule module after the other (sqlglot's optimizer ``RULES`` style): ``STEPS`` — size, minimum
+cell count, dominance, secondary suppression, rounding — on a result released without DP. A DP result is released
+by ``control.dp.release`` from the bounded query instead (person-level noise, no cell counting). A failed finding
+is a refusal: the steps stop there and the result comes back with no rows. Otherwise the result keeps only the
+developer's columns (the hidden ``__…`` columns never come out), dropped rows are gone, and a suppressed cell is
+null.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Mapping
 import pyarrow as pa
 
 from gongshu.sandbox.control.dominance import dominance
-from gongshu.sandbox.control.dp import dp_noise
 from gongshu.sandbox.control.min_cell_count import min_cell_count
 from gongshu.sandbox.control.report import report_dict
 from gongshu.sandbox.control.rounding import rounding
@@ -24,9 +24,8 @@ from gongshu.sandbox.control.work import HIDDEN_PREFIX, Step, Work, finding
 from gongshu.sandbox.spec import ControlConfig, ControlReport, Finding, Limits, OutputColumn
 
 STEPS: tuple[Step, ...] = (size, min_cell_count, dominance, secondary, rounding)
-DP_STEPS: tuple[Step, ...] = (size, dp_noise, rounding)
 
-__all__ = ["DP_STEPS", "STEPS", "protect", "report_dict"]
+__all__ = ["STEPS", "protect", "report_dict"]
 
 
 def protect(
@@ -57,7 +56,7 @@ def protect(
         empty = pa.Table.from_arrays([pa.array([], pa.null()) for _ in columns], names=[c.name for c in columns])
         return empty, ControlReport(findings=shape, rows_in=result.num_rows)
     work = Work.start(result, columns, cfg, bounds or {}, limits)
-    for step in DP_STEPS if cfg.epsilon > 0 else STEPS:
+    for step in STEPS:
         work.report.findings += step(work)
         if not all(f.passed for f in work.report.findings):
             break

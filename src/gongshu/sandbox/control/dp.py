@@ -1,230 +1,317 @@
-"""Rule: differential privacy with OpenDP — Laplace noise on every aggregate, group keys released by a noisy
-threshold (a stability histogram), ε as OpenDP certifies it.
+"""Rule: person-level differential privacy on a bounded query's result (``sql/bounding.py``), with OpenDP.
 
-Accounting. The rewritten query bounds each person's contribution: one row per person, values clamped into the
-item's declared range (lo, hi). So one person changes one group's cells by at most 1 (COUNT, COUNT DISTINCT, the
-hidden ``__n`` and ``__cnt_<i>``) or by max(|lo|, |hi|) (SUM, and an AVG's hidden ``__sum_<i>``). ε is split
-equally over the releases: one per COUNT / COUNT DISTINCT / SUM, two per AVG (its sum and its count) and one more
-for ``__n``, which decides which groups are released. Each release is one OpenDP Laplace measurement over the
-whole column (``make_laplace`` on ``vector_domain`` with ``l1_distance``: 64-bit integers for counts, floats of
-granularity 2^-30 for sums); its scale starts at sensitivity / ε-share and is raised until OpenDP's own privacy
-map certifies at most the share. ``epsilon_spent`` is the sum of the certified ε (basic composition).
+Accounting. The bounded query keeps at most R rows of each person in a group and at most G groups per person,
+and clamps every summed value into its range [lo, hi]. So over the whole column of groups one person moves a
+COUNT(*)/COUNT(x)/COUNT(DISTINCT x) by at most G·R, a COUNT(DISTINCT person) by G, a SUM by G·R·max(|lo|, |hi|),
+an AVG's centred sum Σ(x − mid) by G·R·(hi − lo)/2 and its count by G·R, and a quantile's histogram by G·R (R = G
+= 1 when the source has one row per person). Each is one Laplace measurement over the whole column, certified by
+OpenDP for an equal share of ε; ``epsilon_spent`` adds the certified ε (basic composition) and the profile's.
 
-Cost. Building a measurement and searching its scale and τ take longer than noising a few hundred cells, and
-depend only on (ε share, sensitivity, δ, minimum cell, column length for floats), so they are cached; the columns
-go to OpenDP as NumPy arrays (no per-value conversion in Python). What remains is OpenDP's exact sampler, a few
-microseconds per cell.
+Group keys. With no GROUP BY there is one group, always released. When every key is an item whose values the
+catalog declares (public values), every combination of them is released, present in the data or not, and rows
+outside it are dropped: no threshold, no δ. Otherwise a group is released only when its noisy person count reaches
+τ = min_cell + scale·ln(1/(2δ)) (OpenDP's stability threshold, one person in at most G groups), and a
+COUNT(DISTINCT person) is that noisy count, with no ε of its own.
 
-Group keys. A group present in one dataset and absent in its neighbour would give itself away, so the rows go
-through ``make_laplace_threshold`` on ``{row: __n}``: a row is released only when its noisy count reaches
-τ = min_cell + scale·ln(1/(2δ)) (rounded up, raised until OpenDP certifies δ ≤ cfg.delta; one person touches one
-group, so d_in = (1, 1, 1)). Keying the map by row number rather than by the key tuple is the same mechanism: it
-treats every key alike, and the released keys are read back from the rows. Rows with ``__n`` = 0 hold no person
-and are not candidates.
-
-Other rules under DP. The minimum cell count is subsumed by τ (which starts at min_cell), the dominance rule by
-clamping (no person can move a cell by more than the sensitivity the noise is scaled to), and secondary
-suppression is moot (no cell is suppressed, and noisy cells do not add up to an exact total). None of them runs
-on the true values: deciding anything from them would leak outside the ε accounting. Rounding still runs after
-(post-processing). Derived values: a count is floored at 0; an AVG is noisy sum / max(noisy count, 1), clamped
-into [lo, hi]. COUNT and COUNT DISTINCT come out as int64, SUM and AVG as float64.
-
-OpenDP draws its noise from the operating system's generator and cannot be seeded, so ``cfg.seed`` is unused.
+Derived values (post-processing, no ε): counts floored at 0, sums clamped to what n values in [lo, hi] can add to
+when lo ≥ 0 or hi ≤ 0 (no negative total of non-negative values), AVG = mid + noisy Σ(x − mid) / max(noisy count,
+1) within [lo, hi], quantiles read off the noisy histogram's cumulative counts. Each column states its noise scale
+and a 95% interval (exact for Laplace: ±scale·ln 20; for AVG and quantiles the interval the noisy parts imply).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+import itertools
+from dataclasses import dataclass, field
 
 import numpy as np
-import opendp.prelude as dp
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from gongshu.sandbox.control.work import Work, finding
-from gongshu.sandbox.spec import Finding
-
-dp.enable_features("contrib")
+from gongshu.sandbox.control.noise import Z95, key_threshold, laplace
+from gongshu.sandbox.control.profile import Bounds
+from gongshu.sandbox.control.work import finding
+from gongshu.sandbox.spec import ControlConfig, ControlReport, Finding, Limits
+from gongshu.sandbox.sql.bounding import QUANTILE_BINS, DpAggregate, DpPlan
 
 RULE = "differential-privacy"
 PROTECTION = "dp"
-K = -30  # float noise granularity 2^K: fine enough for any sum, and ~3× faster than OpenDP's exact default
-KEY_DISTANCE = (1, 1, 1)  # one person: one group (l0), by 1 (l1, l∞)
-COUNT = "i64"  # OpenDP's type for counts (its ``int`` is i32)
 
 
-@dataclass(frozen=True)
-class Release:
-    """One noisy column: where its true values are and how far one person can move a cell."""
+@dataclass
+class _Noisy:
+    """The rows released (raw row index, −1 for a public key combination absent from the data) and the values."""
 
-    output: int
-    column: str  # name in the raw result
-    integer: bool
-    sensitivity: float
-    threshold: bool = False  # the very count ``__n`` is: released as the threshold's noisy count, no ε of its own
-    same_as: str = ""  # the raw column of a SUM of the same argument, whose noisy value it takes (no ε of its own)
-
-
-def dp_noise(work: Work) -> list[Finding]:
-    """Replace every aggregate by its noisy value and release only rows whose noisy ``__n`` reaches τ."""
-    cfg = work.cfg
-    releases = plan(work)
-    if isinstance(releases, Finding):
-        return [releases]
-    if cfg.delta <= 0:
-        return [finding(RULE, "差分隐私的 δ 必须大于 0", "differential privacy needs δ > 0", passed=False)]
-    shares = sum(not (r.threshold or r.same_as) for r in releases) + 1
-    share = cfg.epsilon / shares
-    tau, spent, delta, counts = release_rows(work, share)
-    rows = np.flatnonzero(work.keep)
-    noisy: dict[str, np.ndarray] = {}
-    for r in releases:
-        if r.threshold:
-            noisy[r.column] = np.array([counts[int(row)] for row in rows], dtype=np.int64)
-            continue
-        if r.same_as:
-            continue
-        noisy[r.column], eps = laplace(column_values(work, r.column, rows, r.integer), r.integer, r.sensitivity, share)
-        spent += eps
-    noisy.update({r.column: noisy[r.same_as] for r in releases if r.same_as})
-    finish(work, releases, noisy, rows)
-    work.report.epsilon_spent = spent
-    work.report.protections.append(PROTECTION)
-    kept, candidates = len(rows), int((work.n > 0).sum())
-    return [
-        finding(
-            RULE,
-            f"差分隐私：ε={spent:.6g}（OpenDP 认证，分 {shares} 份），δ≤{delta:.2g}；"
-            f"噪声计数 ≥ τ={tau} 的分组才发布：{kept}/{candidates} 组",
-            f"differential privacy: ε={spent:.6g} (certified by OpenDP, split in {shares}), δ≤{delta:.2g}; "
-            f"only groups with a noisy count ≥ τ={tau} released: {kept}/{candidates}",
-        )
-    ]
+    rows: np.ndarray
+    keys: list[pa.Array]
+    values: dict[int, np.ndarray] = field(default_factory=dict)
+    accuracy: list[dict] = field(default_factory=list)
+    spent: float = 0.0
+    threshold: dict | None = None  # τ, δ and scale of the groups' noisy threshold, when one ran
 
 
-def plan(work: Work) -> list[Release] | Finding:
-    """The noisy columns, or a failed finding when an aggregate cannot be made private."""
-    out: list[Release] = []
-    for i in work.aggregates():
-        col = work.columns[i]
-        if col.aggregate in ("count", "count_distinct"):
-            out.append(Release(i, work.result.column_names[i], True, 1.0, threshold=col.counts_persons))
-            continue
-        if col.aggregate not in ("sum", "avg"):
-            return finding(
-                RULE,
-                f"差分隐私不支持该聚合：{col.name}",
-                f"no DP mechanism for this aggregate: {col.name}",
-                passed=False,
-            )
-        if i not in work.bounds:
-            return finding(
-                RULE,
-                f"{col.name} 缺少取值范围，无法加噪",
-                f"{col.name} has no declared range to clamp to",
-                passed=False,
-            )
-        lo, hi = work.bounds[i]
-        reach = max(abs(lo), abs(hi))
-        if col.aggregate == "sum":
-            out.append(Release(i, work.result.column_names[i], False, reach))
-        else:
-            same = work.result.column_names[col.same_sum] if col.same_sum is not None else ""
-            out += [Release(i, f"__sum_{i}", False, reach, same_as=same), Release(i, f"__cnt_{i}", True, 1.0)]
+def release(
+    raw: pa.Table, plan: DpPlan, cfg: ControlConfig, bounds: Bounds, share: float, limits: Limits = Limits()
+) -> tuple[pa.Table, ControlReport]:
+    """The noisy result of the bounded query ``raw``, with ``share`` of ε for each release."""
+    report = ControlReport(rows_in=raw.num_rows, epsilon_spent=bounds.epsilon)
+    shares = _shares(plan, bounds)
+    each = share / shares if shares else share
+    noisy, refusal = _rows(raw, plan, cfg, bounds, each, limits)
+    if refusal is not None:
+        report.findings.append(refusal)
+        return _empty(plan), report
+    for a in plan.aggregates:
+        _noise(raw, plan, a, bounds, each, noisy)
+    table = _sorted(_table(raw, plan, noisy), plan)
+    report.epsilon_spent += noisy.spent
+    report.protections.append(PROTECTION)
+    report.rows_out = table.num_rows
+    report.accuracy = noisy.accuracy
+    report.bounding = _bounding(bounds, plan) | {"threshold": noisy.threshold}
+    report.findings.append(_finding(report, bounds, plan))
+    return table, report
+
+
+def _shares(plan: DpPlan, bounds: Bounds) -> int:
+    threshold = _uses_threshold(plan)
+    count = sum(
+        2 if a.kind == "avg" else 0 if threshold and _is_threshold_count(plan, a) else 1 for a in plan.aggregates
+    )
+    return count + (1 if threshold else 0)
+
+
+def _uses_threshold(plan: DpPlan) -> bool:
+    return bool(plan.keys) and not plan.all_keys_public
+
+
+def _is_threshold_count(plan: DpPlan, a: DpAggregate) -> bool:
+    """Whether output ``a`` is the very person count ``__n`` the threshold noises."""
+    return (plan.bounded and a.kind == "persons") or (not plan.bounded and a.kind == "rows" and not a.reads)
+
+
+def _rows(
+    raw: pa.Table, plan: DpPlan, cfg: ControlConfig, bounds: Bounds, each: float, limits: Limits
+) -> tuple[_Noisy, Finding | None]:
+    """Which groups are released: the one group, every public combination, or those above the threshold."""
+    if not plan.keys:
+        return _Noisy(np.zeros(1, dtype=np.int64), []), None
+    if plan.all_keys_public:
+        return _public(raw, plan, limits)
+    n = np.asarray(pc.fill_null(raw.column("__n"), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    meas, tau, eps, delta, scale = key_threshold(each, cfg.min_cell, cfg.delta, bounds.groups)
+    candidates = np.flatnonzero(n > 0)
+    released = meas(dict(zip(candidates.tolist(), n[candidates].tolist(), strict=True)))
+    rows = np.array(sorted(int(r) for r in released), dtype=np.int64)
+    noisy = _Noisy(rows, [raw.column(plan.names[k]).take(pa.array(rows)) for k in plan.keys])
+    noisy.spent += eps
+    counts = np.array([max(int(released[int(r)]), 0) for r in rows], dtype=np.int64)
+    for a in plan.aggregates:
+        if _is_threshold_count(plan, a):
+            noisy.values[a.output] = counts
+            noisy.accuracy.append(_interval(plan.names[a.output], scale, "threshold"))
+    if rows.size > limits.max_output_rows:
+        return noisy, _too_many(limits)
+    noisy.threshold = {"tau": tau, "delta": delta, "scale": scale}
+    return noisy, None
+
+
+def _public(raw: pa.Table, plan: DpPlan, limits: Limits) -> tuple[_Noisy, Finding | None]:
+    """Every combination of the declared values; raw rows outside them are dropped."""
+    values = [plan.public_keys[k] for k in plan.keys]
+    size = int(np.prod([len(v) for v in values]))
+    if size > limits.max_output_rows:
+        return _Noisy(np.zeros(0, dtype=np.int64), []), _too_many(limits)
+    combos = list(itertools.product(*values))
+    at = {}
+    columns = [raw.column(plan.names[k]).to_pylist() for k in plan.keys]
+    for r, key in enumerate(zip(*columns, strict=True)):
+        at[tuple("" if v is None else str(v) for v in key)] = r
+    rows = np.array([at.get(tuple(c), -1) for c in combos], dtype=np.int64)
+    keys = []
+    for j, k in enumerate(plan.keys):
+        text = pa.array([c[j] for c in combos], type=pa.string())
+        target = raw.column(plan.names[k]).type
+        keys.append(text if pa.types.is_null(target) else pc.cast(text, target, safe=False))
+    return _Noisy(rows, keys), None
+
+
+def _noise(raw: pa.Table, plan: DpPlan, a: DpAggregate, bounds: Bounds, each: float, noisy: _Noisy) -> None:
+    if a.output in noisy.values:
+        return  # the threshold's own count
+    r, g = bounds.rows, bounds.groups
+    name = plan.names[a.output]
+    if a.kind in ("rows", "distinct", "persons"):
+        sens = g * (1 if a.kind == "persons" else r)
+        values, eps, scale = laplace(_column(raw, name, noisy.rows, True), True, sens, each)
+        noisy.values[a.output] = np.maximum(values, 0)
+        noisy.accuracy.append(_interval(name, scale, "laplace"))
+    elif a.kind == "sum":
+        values, eps, scale = laplace(_column(raw, name, noisy.rows, False), False, g * r * a.reach, each)
+        noisy.values[a.output] = _feasible(values, a)
+        noisy.accuracy.append(_interval(name, scale, "laplace"))
+    elif a.kind == "avg":
+        eps = _average(raw, plan, a, bounds, each, noisy)
+    else:
+        eps = _quantile(raw, a, name, bounds, each, noisy)
+    noisy.spent += eps
+
+
+def _average(raw: pa.Table, plan: DpPlan, a: DpAggregate, bounds: Bounds, each: float, noisy: _Noisy) -> float:
+    lo, hi = a.range or (0.0, 0.0)
+    mid, half = (lo + hi) / 2, (hi - lo) / 2
+    gr = bounds.groups * bounds.rows
+    s, eps_s, scale_s = laplace(_column(raw, f"__s{a.output}", noisy.rows, False), False, gr * half, each)
+    c, eps_c, scale_c = laplace(_column(raw, f"__c{a.output}", noisy.rows, True), True, gr, each)
+    count = np.maximum(c, 1).astype(np.float64)
+    noisy.values[a.output] = np.clip(mid + s / count, lo, hi)
+    # 95%: each noisy part within its 97.5% bound (union bound), the ratio at the ends of that box
+    ts, tc = scale_s * np.log(40), scale_c * np.log(40)
+    low_c, high_c = np.maximum(c - tc, 1), np.maximum(c + tc, 1)
+    ends = np.stack([(s - ts) / low_c, (s - ts) / high_c, (s + ts) / low_c, (s + ts) / high_c])
+    lower, upper = np.clip(mid + ends.min(axis=0), lo, hi), np.clip(mid + ends.max(axis=0), lo, hi)
+    noisy.accuracy.append(
+        {
+            "column": plan.names[a.output],
+            "mechanism": "laplace-ratio",
+            "scale": None,
+            "ci95": None,
+            "lower": lower.tolist(),
+            "upper": upper.tolist(),
+        }
+    )
+    return eps_s + eps_c
+
+
+def _quantile(raw: pa.Table, a: DpAggregate, name: str, bounds: Bounds, each: float, noisy: _Noisy) -> float:
+    lo, hi = a.range or (0.0, 0.0)
+    bins = np.stack([_column(raw, f"__q{a.output}_{b}", noisy.rows, True) for b in range(QUANTILE_BINS)], axis=1)
+    flat, eps, scale = laplace(bins.reshape(-1).copy(), True, bounds.groups * bounds.rows, each)
+    hist = np.maximum(flat.reshape(bins.shape), 0).astype(np.float64)
+    width = (hi - lo) / QUANTILE_BINS
+    band = scale * Z95 * np.sqrt(QUANTILE_BINS)  # the cumulative noise's spread (rough)
+    out, lower, upper = [], [], []
+    for row in hist:
+        cdf = np.cumsum(row)
+        total = cdf[-1]
+        out.append(_read(cdf, a.quantile * total, lo, width))
+        lower.append(_read(cdf, a.quantile * total - band, lo, width) - width)
+        upper.append(_read(cdf, a.quantile * total + band, lo, width) + width)
+    noisy.values[a.output] = np.clip(np.array(out), lo, hi)
+    noisy.accuracy.append(
+        {
+            "column": name,
+            "mechanism": "laplace-histogram",
+            "scale": scale,
+            "ci95": None,
+            "lower": np.clip(lower, lo, hi).tolist(),
+            "upper": np.clip(upper, lo, hi).tolist(),
+        }
+    )
+    return eps
+
+
+def _read(cdf: np.ndarray, target: float, lo: float, width: float) -> float:
+    """The value at which the cumulative counts reach ``target``, linear within the bin."""
+    if cdf[-1] <= 0:
+        return lo + width * len(cdf) / 2
+    target = min(max(target, 0.0), float(cdf[-1]))
+    b = int(np.searchsorted(cdf, target))
+    b = min(b, len(cdf) - 1)
+    before = cdf[b - 1] if b > 0 else 0.0
+    inside = cdf[b] - before
+    frac = (target - before) / inside if inside > 0 else 0.5
+    return lo + width * (b + frac)
+
+
+def _feasible(values: np.ndarray, a: DpAggregate) -> np.ndarray:
+    lo, hi = a.range or (0.0, 0.0)
+    if lo >= 0:
+        return np.maximum(values, 0.0)
+    if hi <= 0:
+        return np.minimum(values, 0.0)
+    return values
+
+
+def _column(raw: pa.Table, name: str, rows: np.ndarray, integer: bool) -> np.ndarray:
+    """True values at the released rows (0 for a null or an absent public combination), for OpenDP."""
+    arr = pc.fill_null(raw.column(name).combine_chunks(), 0)
+    arr = arr.cast(pa.int64() if integer else pa.float64(), safe=False)
+    values = np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.int64 if integer else np.float64)
+    out = np.zeros(rows.size, dtype=values.dtype)
+    present = rows >= 0
+    out[present] = values[rows[present]]
     return out
 
 
-def release_rows(work: Work, share: float) -> tuple[int, float, float, dict[int, int]]:
-    """Keep only rows whose noisy ``__n`` reaches τ; returns (τ, certified ε, certified δ, noisy count by row)."""
-    n = work.n
-    meas, tau, eps, delta = key_threshold(share, work.cfg.min_cell, work.cfg.delta)
-    candidates = np.flatnonzero(n > 0)
-    released = meas(dict(zip(candidates.tolist(), n[candidates].tolist(), strict=True)))
-    work.keep[:] = False
-    work.keep[list(released)] = True
-    return tau, eps, delta, {int(k): int(v) for k, v in released.items()}
-
-
-@lru_cache(maxsize=64)
-def key_threshold(share: float, min_cell: int, delta: float) -> tuple[dp.Measurement, int, float, float]:
-    """The stability histogram releasing row numbers for an ε share: (measurement, τ, certified ε, certified δ)."""
-    domain = dp.map_domain(dp.atom_domain(T=int), dp.atom_domain(T=COUNT))
-    metric = dp.l01inf_distance(dp.absolute_distance(T=COUNT))
-
-    def build(scale: float, tau: int) -> dp.Measurement:
-        return dp.m.make_laplace_threshold(domain, metric, scale=scale, threshold=tau)
-
-    _, scale = calibrate(lambda s: build(s, 1), lambda m: m.map(KEY_DISTANCE)[0], 1.0 / share, share)
-    tau = math.ceil(max(min_cell, 1) + scale * math.log(1 / (2 * delta)))
-    meas = build(scale, tau)
-    while meas.map(KEY_DISTANCE)[1] > delta:  # pragma: no cover - τ above already meets δ in 0.16
-        tau += max(1, math.ceil(scale))
-        meas = build(scale, tau)
-    eps, certified = meas.map(KEY_DISTANCE)
-    return meas, tau, float(eps), float(certified)
-
-
-def laplace(values: np.ndarray, integer: bool, sensitivity: float, share: float) -> tuple[np.ndarray, float]:
-    """Noise a whole column in one OpenDP call; returns the noisy values and the ε OpenDP certifies."""
-    meas, eps = count_noise(int(sensitivity), share) if integer else sum_noise(sensitivity, share, values.size)
-    out = np.asarray(meas(values) if values.size else [], dtype=np.int64 if integer else np.float64)
-    return out, eps
-
-
-@lru_cache(maxsize=256)
-def count_noise(sensitivity: int, share: float) -> tuple[dp.Measurement, float]:
-    """Laplace noise on a vector of counts, calibrated to the ε share: (measurement, certified ε)."""
-    space = dp.vector_domain(dp.atom_domain(T=COUNT)), dp.l1_distance(T=COUNT)
-    meas, _ = calibrate(
-        lambda s: dp.m.make_laplace(*space, scale=s), lambda m: m.map(sensitivity), sensitivity / share, share
-    )
-    return meas, float(meas.map(sensitivity))
-
-
-@lru_cache(maxsize=256)
-def sum_noise(sensitivity: float, share: float, size: int) -> tuple[dp.Measurement, float]:
-    """Laplace noise on a vector of ``size`` sums (granularity 2^K), calibrated to the ε share."""
-    space = dp.vector_domain(dp.atom_domain(T=float, nan=False), size=size), dp.l1_distance(T=float)
-    meas, _ = calibrate(
-        lambda s: dp.m.make_laplace(*space, scale=s, k=K), lambda m: m.map(sensitivity), sensitivity / share, share
-    )
-    return meas, float(meas.map(sensitivity))
-
-
-def calibrate(
-    build: Callable[[float], dp.Measurement], epsilon: Callable[[dp.Measurement], float], scale: float, share: float
-) -> tuple[dp.Measurement, float]:
-    """Raise the scale until OpenDP certifies at most ``share``; returns the measurement and its scale."""
-    meas = build(scale)
-    while (eps := float(epsilon(meas))) > share:
-        scale *= eps / share * (1 + 1e-9)
-        meas = build(scale)
-    return meas, scale
-
-
-def column_values(work: Work, name: str, rows: np.ndarray, integer: bool) -> np.ndarray:
-    """The true values of a result column at the released rows (a null as 0): int64 or float64, for OpenDP."""
-    arr = pc.fill_null(work.result.column(name).combine_chunks(), 0).take(pa.array(rows, type=pa.int64()))
-    values = arr.cast(pa.int64() if integer else pa.float64()).to_numpy(zero_copy_only=False)
-    return np.array(values, dtype=np.int64 if integer else np.float64)  # a writable copy: OpenDP refuses read-only
-
-
-def finish(work: Work, releases: list[Release], noisy: dict[str, np.ndarray], rows: np.ndarray) -> None:
-    """Write the released values: counts floored at 0, sums as they are, AVG = sum / max(count, 1) in [lo, hi]."""
-    for r in releases:
-        col = work.columns[r.output]
-        if col.aggregate == "avg" and r.column.startswith("__sum_"):
-            lo, hi = work.bounds[r.output]
-            values = np.clip(noisy[r.column] / np.maximum(noisy[f"__cnt_{r.output}"], 1), lo, hi)
-        elif col.aggregate == "avg":
-            continue
-        elif r.integer:
-            values = np.maximum(noisy[r.column], 0)
+def _table(raw: pa.Table, plan: DpPlan, noisy: _Noisy) -> pa.Table:
+    arrays = []
+    for i, name in enumerate(plan.names):
+        if i in plan.keys:
+            arrays.append(noisy.keys[plan.keys.index(i)] if noisy.keys else raw.column(name).take([]))
         else:
-            values = noisy[r.column]
-        full = np.zeros(work.result.num_rows, dtype=values.dtype)
-        full[rows] = values
-        work.values[r.output] = pa.array(full)
+            arrays.append(pa.array(noisy.values[i]))
+    return pa.Table.from_arrays(arrays, names=plan.names)
+
+
+def _sorted(table: pa.Table, plan: DpPlan) -> pa.Table:
+    """In the developer's order of group keys, else by the keys (post-processing: the order says nothing more)."""
+    order = plan.order or [(k, False) for k in plan.keys]
+    if not order or table.num_rows == 0:
+        return table
+    return table.sort_by([(plan.names[i], "descending" if desc else "ascending") for i, desc in order])
+
+
+def _empty(plan: DpPlan) -> pa.Table:
+    return pa.Table.from_arrays([pa.array([], pa.null()) for _ in plan.names], names=plan.names)
+
+
+def _interval(column: str, scale: float, mechanism: str) -> dict:
+    return {"column": column, "mechanism": mechanism, "scale": scale, "ci95": scale * Z95}
+
+
+def _too_many(limits: Limits) -> Finding:
+    return finding(
+        "output-size",
+        f"发布的分组超过上限 {limits.max_output_rows} 行；请用更粗的分组",
+        f"the released groups exceed the cap of {limits.max_output_rows} rows; group more coarsely",
+        passed=False,
+    )
+
+
+def _bounding(bounds: Bounds, plan: DpPlan) -> dict:
+    clamps = {plan.names[a.output]: list(a.range) for a in plan.aggregates if a.range is not None}
+    return {
+        "rows_per_person": bounds.rows,
+        "groups_per_person": bounds.groups,
+        "chosen": bounds.chosen,
+        "persons_cut": bounds.affected,
+        "rows_left_out": bounds.lost_rows,
+        "clamped_to": clamps,
+    }
+
+
+def _finding(report: ControlReport, bounds: Bounds, plan: DpPlan) -> Finding:
+    how = {"given": "由提交者指定", "estimated": "按数据私密估计", "one-row": "每人只有一行"}[bounds.chosen]
+    how_en = {"given": "given by the submitter", "estimated": "estimated privately", "one-row": "one row per person"}
+    zh = (
+        f"按人差分隐私：ε={report.epsilon_spent:.6g}（OpenDP 认证）；每人每组至多 {bounds.rows} 行、"
+        f"至多 {bounds.groups} 组（{how}）"
+    )
+    en = (
+        f"person-level differential privacy: ε={report.epsilon_spent:.6g} (certified by OpenDP); at most "
+        f"{bounds.rows} rows per person in a group and {bounds.groups} groups per person ({how_en[bounds.chosen]})"
+    )
+    if bounds.affected is not None:
+        zh += (
+            f"；约 {bounds.affected:.1%} 的人超出上限，约 {bounds.lost_rows or 0:.1%} 的记录未计入"
+            "（计数、求和因此偏低）"
+        )
+        en += (
+            f"; about {bounds.affected:.1%} of persons exceed the bounds and about {bounds.lost_rows or 0:.1%} of rows "
+            "are left out (counts and sums are low by about that much)"
+        )
+    if any(a.range is not None for a in plan.aggregates):
+        zh += "；求和、平均与分位数的每行取值截断到其范围内"
+        en += "; each row's value is clamped into its range for sums, averages and quantiles"
+    return finding(RULE, zh, en)

@@ -8,31 +8,46 @@ from dataclasses import replace
 from sqlglot import exp
 
 from gongshu.sandbox.spec import Analysis, Limits, OutputColumn, TableSpec
+from gongshu.sandbox.sql import bounding
 from gongshu.sandbox.sql.entities import population_count
 from gongshu.sandbox.sql.query import DIALECT, Query
-from gongshu.sandbox.sql.rewrite import DOMINANCE_TOP, rewrite
+from gongshu.sandbox.sql.rewrite import DOMINANCE_TOP, bind_tables, rewrite
 from gongshu.sandbox.sql.rules import RULES
+from gongshu.sandbox.sql.rules.personal_data import reads_personal
 
 __all__ = ["DOMINANCE_TOP", "RULES", "analyze"]
 
 
-def analyze(sql: str, tables: Mapping[str, TableSpec], *, limits: Limits = Limits(), dp: bool = False) -> Analysis:
+def analyze(
+    sql: str,
+    tables: Mapping[str, TableSpec],
+    *,
+    limits: Limits = Limits(),
+    dp: bool = False,
+    personal_without_dp: bool = False,
+) -> Analysis:
     """Check ``sql`` against the policy for the granted ``tables`` and return the analysis with the query to run.
 
     Raises ``SqlRefused`` naming the first rule that fails and where. ``Analysis.columns[i].dominance``, for a
     SUM/AVG column ``i`` of a query without DP, is the template ``"__d{}_<i>"``: ``.format("max")`` names the
     hidden list of the ``DOMINANCE_TOP`` largest |x| of the cell, ``.format("sum")`` the hidden sum of |x|.
     """
-    q = Query(sql, tables, limits, dp)
+    q = Query(sql, tables, limits, dp, personal_without_dp=personal_without_dp)
     findings = [f for rule in RULES if (f := rule(q)) is not None]
     normalized = q.tree.sql(dialect=DIALECT, comments=False)
     columns = _shared_aggregates(q)
     read = sorted({q.spec(t.name).name for s in q.scopes() for t in s.sources.values() if isinstance(t, exp.Table)})
     population = _population(q)
     entity = _entity(q)
+    plan = None
+    if dp:
+        bind_tables(q)
+        plan = bounding.plan(q)
     return Analysis(
         sql=normalized,
-        run_sql=rewrite(q),
+        run_sql="" if dp else rewrite(q),
+        plan=plan,
+        personal=reads_personal(q),
         columns=columns,
         tables=read,
         findings=findings,

@@ -61,7 +61,7 @@ class Propagation:
         group = child.expression.args.get("group")
         if not group or child.expression.args.get("distinct"):
             return None
-        return next((k for k in group.expressions if _same(k, value, child)), None)
+        return next((k for k in group.expressions if same_value(k, value, child)), None)
 
 
 def population_count(q: Query, values: list[exp.Expr]) -> exp.Expr:
@@ -77,7 +77,7 @@ def population_count(q: Query, values: list[exp.Expr]) -> exp.Expr:
     return counts[0] if len(counts) == 1 else exp.Anonymous(this="LEAST", expressions=counts)
 
 
-def _same(key: exp.Expr, value: exp.Expr, scope: Scope) -> bool:
+def same_value(key: exp.Expr, value: exp.Expr, scope: Scope) -> bool:
     """Whether ``key`` and ``value`` are the same value of ``scope``'s rows: one column of one source, followed
     down through the derived tables to the expressions that define it, or equal expressions."""
     if not (isinstance(key, exp.Column) and isinstance(value, exp.Column)):
@@ -90,7 +90,7 @@ def _same(key: exp.Expr, value: exp.Expr, scope: Scope) -> bool:
     if not isinstance(source, Scope):
         return False
     left, right = projection(source, key.name), projection(source, value.name)
-    return left is not None and right is not None and _same(left.unalias(), right.unalias(), source)
+    return left is not None and right is not None and same_value(left.unalias(), right.unalias(), source)
 
 
 def _aggregates(select: exp.Select) -> bool:

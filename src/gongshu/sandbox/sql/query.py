@@ -24,11 +24,14 @@ _UNRESOLVED = re.compile(r"Column '([^']*)' could not be resolved")
 class Query:
     """One developer query and everything the rules derive from it (each part parsed at most once)."""
 
-    def __init__(self, sql: str, tables: Mapping[str, TableSpec], limits: Limits, dp: bool) -> None:
+    def __init__(
+        self, sql: str, tables: Mapping[str, TableSpec], limits: Limits, dp: bool, *, personal_without_dp: bool = False
+    ) -> None:
         self.sql = sql
         self.tables = {spec.name.lower(): spec for spec in tables.values()}
         self.limits = limits
         self.dp = dp
+        self.personal_without_dp = personal_without_dp  # the agreement lets personal data out without DP
         self.entities: list[exp.Expr] = []  # set by the population rule: entity values in the outer FROM
 
     @cached_property

@@ -9,7 +9,6 @@ merge equal aggregates of one SELECT."""
 
 from __future__ import annotations
 
-import sqlglot
 from sqlglot import exp
 
 from gongshu.sandbox.spec import CELL_HASH
@@ -34,7 +33,7 @@ def rewrite(q: Query) -> str:
         hidden.append(exp.alias_(cell_hash(keys), CELL_HASH, quoted=True))
     _rename_outputs(q)
     tree.select(*hidden, append=True, copy=False)
-    _bind_tables(q)
+    bind_tables(q)
     return tree.sql(dialect=DIALECT, identify=True, comments=False)
 
 
@@ -136,22 +135,9 @@ def _rename_outputs(q: Query) -> None:
                 col.set("this", exp.to_identifier(renamed[col.name], quoted=True))
 
 
-def _bind_tables(q: Query) -> None:
-    """Name each base table as granted; under DP read an entity-repeating table one row per entity."""
+def bind_tables(q: Query) -> None:
+    """Name each base table as granted."""
     for scope in list(q.scopes()):
-        for alias, (_node, source) in scope.selected_sources.items():
-            if not isinstance(source, exp.Table):
-                continue
-            spec = q.spec(source.name)
-            source.set("this", exp.to_identifier(spec.name, quoted=True))
-            if q.dp and spec.entity and not spec.entity_unique:
-                source.replace(_one_row_per_entity(spec.name, spec.entity, alias))
-
-
-def _one_row_per_entity(table: str, entity: str, alias: str) -> exp.Expr:
-    t, e = exp.to_identifier(table, quoted=True).sql(DIALECT), exp.to_identifier(entity, quoted=True).sql(DIALECT)
-    inner = sqlglot.parse_one(
-        f"SELECT * FROM {t} QUALIFY row_number() OVER (PARTITION BY {e} ORDER BY hash({e})) <= 1", read=DIALECT
-    )
-    assert isinstance(inner, exp.Select)
-    return inner.subquery(exp.to_identifier(alias, quoted=True))
+        for _alias, (_node, source) in scope.selected_sources.items():
+            if isinstance(source, exp.Table):
+                source.set("this", exp.to_identifier(q.spec(source.name).name, quoted=True))

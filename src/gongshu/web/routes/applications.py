@@ -300,6 +300,7 @@ def make_agreement(
     dominance_threshold: Annotated[float, Form(gt=0, le=1)] = 0.9,
     dp_required: Annotated[bool, Form()] = False,
     auto_release_dp: Annotated[bool, Form()] = False,
+    personal_without_dp: Annotated[bool, Form()] = False,
     price_terms: Annotated[str, Form()] = "",
     fee_cap: Annotated[str, Form()] = "",
 ) -> Response:
@@ -312,6 +313,7 @@ def make_agreement(
         dominance_threshold=dominance_threshold,
         dp_required=dp_required,
         auto_release_dp=auto_release_dp,
+        personal_without_dp=personal_without_dp,
         price_terms=price_terms.strip(),
         fee_cap=fee_cap.strip(),
     )

@@ -11,6 +11,7 @@ from gongshu.sandbox.sql.rules.aggregate_argument import aggregate_argument
 from gongshu.sandbox.sql.rules.allowed_functions import allowed_functions
 from gongshu.sandbox.sql.rules.dp_aggregates import dp_aggregates
 from gongshu.sandbox.sql.rules.dp_bounds import dp_bounds
+from gongshu.sandbox.sql.rules.dp_person import dp_person
 from gongshu.sandbox.sql.rules.dp_shape import dp_shape
 from gongshu.sandbox.sql.rules.grouping_sets import grouping_sets
 from gongshu.sandbox.sql.rules.identifier_literals import identifier_literals
@@ -24,6 +25,7 @@ from gongshu.sandbox.sql.rules.no_subquery_condition import no_subquery_conditio
 from gongshu.sandbox.sql.rules.one_statement import one_statement
 from gongshu.sandbox.sql.rules.outer_aggregate import outer_aggregate
 from gongshu.sandbox.sql.rules.output_columns import output_columns
+from gongshu.sandbox.sql.rules.personal_data import personal_data
 from gongshu.sandbox.sql.rules.population import population
 from gongshu.sandbox.sql.rules.protected_group_key import protected_group_key
 from gongshu.sandbox.sql.rules.query_length import query_length
@@ -60,5 +62,7 @@ RULES: tuple[Rule, ...] = (
     window_over_cells,
     no_subquery_condition,
     window_partition,
-    population,  # last: it adds hidden entity columns to derived tables
+    personal_data,  # after the structural rules: a query they refuse is refused for what it is
+    population,  # it adds hidden entity columns to derived tables
+    dp_person,  # after population: the persons behind the outer rows
 )

@@ -63,6 +63,12 @@ class _Found(Exception):
 
 
 def aggregate_argument(q: Query) -> Finding:
+    if q.dp:  # contributions are bounded per person and clamped, and every released value is noisy
+        return passed(
+            _RULE,
+            "差分隐私：每人的贡献有上限并截断，聚合参数可以是任意行级表达式",
+            "under DP each person's contribution is bounded and clamped: any row-level argument is fine",
+        )
     for scope in q.scopes():
         for node in own_nodes(scope.expression):
             if is_aggregate(node) and not is_windowed(node):

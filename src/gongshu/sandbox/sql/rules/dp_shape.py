@@ -1,4 +1,6 @@
-"""Rule (DP only): a flat aggregate query — no subqueries, CTEs, windows, HAVING, LIMIT or ORDER BY on aggregates."""
+"""Rule (DP only): the outer query is one aggregation the release can take apart — GROUP BY keys that are output
+columns, no DISTINCT, no HAVING, LIMIT, QUALIFY, and ordering by group keys only (derived tables and CTEs are fine:
+the population and dp-person rules keep each of their rows to one person)."""
 
 from __future__ import annotations
 
@@ -16,33 +18,17 @@ def dp_shape(q: Query) -> Finding | None:
     if not q.dp:
         return None
     tree = q.qualified
-    nested = next((s.expression for s in q.scopes() if s is not q.root), None)
-    if nested is not None:
-        refuse(
-            q,
-            _RULE,
-            "差分隐私查询不能包含子查询或 CTE",
-            "a differentially private query cannot hold subqueries or CTEs",
-            nested,
-        )
-    for key, zh in (("having", "HAVING"), ("limit", "LIMIT"), ("qualify", "QUALIFY")):
+    for key, zh in (("having", "HAVING"), ("limit", "LIMIT"), ("qualify", "QUALIFY"), ("distinct", "DISTINCT")):
         if tree.args.get(key):
             refuse(
                 q,
                 _RULE,
-                f"差分隐私查询不能使用 {zh}",
-                f"a differentially private query cannot use {zh}",
+                f"差分隐私查询的最外层不能使用 {zh}；可在下载结果后自行筛选（对加噪结果的处理不增加隐私损失）",
+                f"the outer query of a differentially private query cannot use {zh}; filter the released (noisy) "
+                "result afterwards, which costs no privacy",
                 tree.args[key],
             )
-    window = tree.find(exp.Window)
-    if window is not None:
-        refuse(
-            q,
-            _RULE,
-            "差分隐私查询不能使用窗口函数",
-            "a differentially private query cannot use window functions",
-            window,
-        )
+    _keys_are_outputs(q)
     order = tree.args.get("order")
     for key in order.expressions if order else []:
         if any(is_aggregate(n) for n in key.walk()) or _names_aggregate(q, key):
@@ -54,8 +40,26 @@ def dp_shape(q: Query) -> Finding | None:
                 key,
             )
     return passed(
-        _RULE, "差分隐私查询结构简单（无子查询、HAVING、LIMIT）", "the DP query is flat (no subqueries, HAVING, LIMIT)"
+        _RULE,
+        "差分隐私查询：最外层是一次分组聚合，分组键都在输出中",
+        "DP query: the outer query is one aggregation whose group keys are all output columns",
     )
+
+
+def _keys_are_outputs(q: Query) -> None:
+    group = q.qualified.args.get("group")
+    if not group or group.args.get("all"):
+        return
+    outputs = [o.bound.unalias() for o in q.outputs if o.column.role == "group"]
+    for key in group.expressions:
+        if not any(key == o for o in outputs):
+            refuse(
+                q,
+                _RULE,
+                "差分隐私查询的每个分组键都必须出现在输出列中",
+                "every group key of a differentially private query must be an output column",
+                key,
+            )
 
 
 def _names_aggregate(q: Query, key: exp.Expr) -> bool:

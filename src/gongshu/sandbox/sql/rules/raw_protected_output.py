@@ -10,7 +10,13 @@ from gongshu.sandbox.sql.rules._common import passed, refuse
 
 def raw_protected_output(q: Query) -> Finding:
     for out in q.outputs:
-        hits = sorted(item for item in q.flow(out.bound, q.root).raw if q.is_protected(item))
+        if q.dp and out.column.role == "aggregate":
+            continue  # every aggregate is released with noise (dp-aggregates says which may be)
+        # Under DP a group key of a protected item is released only through the noisy threshold (or as declared
+        # public values): only an identifier stays out, as every group would be one person.
+        dp_key = q.dp and out.column.role == "group"
+        check = q.is_identifier if dp_key else q.is_protected
+        hits = sorted(item for item in q.flow(out.bound, q.root).raw if check(item))
         if hits:
             items = "、".join(f"{t}.{c}" for t, c in hits)
             refuse(

@@ -7,6 +7,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
 from gongshu.sandbox.spec import Finding
+from gongshu.sandbox.sql.bounding import is_quantile
 from gongshu.sandbox.sql.functions import VALUE_AGGREGATES, WINDOW_FUNCTIONS, function_name
 from gongshu.sandbox.sql.lineage import own_nodes
 from gongshu.sandbox.sql.query import Query
@@ -19,7 +20,11 @@ _VALUE_WINDOWS = tuple(
 
 def value_aggregates(q: Query) -> Finding:
     for scope in q.scopes():
+        if q.dp and scope is not q.root:
+            continue  # under DP a derived table holds one person's rows (population, dp-person): its own values
         for node in own_nodes(scope.expression):
+            if q.dp and (is_quantile(node) or is_quantile(node.parent)):
+                continue  # a DP quantile: a noisy histogram, not a member's value
             if isinstance(node, exp.Func) and isinstance(node, VALUE_AGGREGATES + _VALUE_WINDOWS):
                 _check(q, node, scope)
     return passed(
