@@ -11,7 +11,16 @@ from collections.abc import Sequence
 
 from bench.common import Result
 
-BENCHMARKS = ("ingest_csv", "ingest_memory", "ledger_append", "ledger_proofs", "scan", "sandbox_query", "sandbox_peers")
+BENCHMARKS = (
+    "ingest_csv",
+    "ingest_memory",
+    "ledger_append",
+    "ledger_proofs",
+    "scan",
+    "sandbox_query",
+    "sandbox_peers",
+    "sandbox_accuracy",
+)
 COLUMNS = ("benchmark", "contender", "value", "unit", "baseline", "ratio", "target", "verdict")
 RIGHT = {"value", "ratio"}
 

@@ -75,12 +75,15 @@ def test_a_removed_tag_stays_removed_on_rescan_and_no_longer_counts_for_the_grad
     with platform.uow(write=True) as uow:
         classification.decide_tag(uow, actor, res, column="手机号", type="cn_mobile", keep=False, reason="内部工号")
     _, grades = _view(platform, res.code)
-    assert grades["手机号"].grade == "general-1" and not grades["手机号"].personal
+    # no longer a mobile: still personal, as every item of a table about persons (身份证号), but not by its tag
+    assert grades["手机号"].grade == "general-3" and grades["手机号"].personal
+    with platform.uow() as uow:
+        assert "手机号" in classification.linked_columns(uow, services.get_resource(uow, SYSTEM, res.code))
     with platform.uow(write=True) as uow:
         assert services.rescan(uow, actor, res.code) == 0
     view, grades = _view(platform, res.code)
     tag = next(c for c in view.columns if c.name == "手机号").tags[0]
-    assert tag.status == "removed" and tag.reason == "内部工号" and grades["手机号"].grade == "general-1"
+    assert tag.status == "removed" and tag.reason == "内部工号" and grades["手机号"].grade == "general-3"
 
 
 def test_a_new_version_shows_what_changed_until_the_provider_accepts(
@@ -88,17 +91,17 @@ def test_a_new_version_shows_what_changed_until_the_provider_accepts(
 ) -> None:
     actor, res = published
     with platform.uow(write=True) as uow:
-        classification.confirm_grade(uow, actor, res, column="月收入", grade="general-1")
+        classification.confirm_grade(uow, actor, res, column="区县", grade="general-3")
     rows = people_rows(60)
     for row in rows[1:]:
-        row[6] = row[2]  # 月收入 now (wrongly) holds phone numbers
+        row[7] = row[1]  # 区县 now (wrongly) holds ID numbers
     path = write_csv(tmp_path / "v2.csv", rows)
     with platform.uow(write=True) as uow:
         services.add_version(uow, actor, res.code, services.FileSource(path, path.name))
     view, _ = _view(platform, res.code)
-    income = next(c for c in view.columns if c.name == "月收入")
-    assert [t.type for t in income.tags] == ["cn_mobile"] and income.tags[0].changed
-    assert income.grade is not None and income.grade.changed and view.changes == 2
+    district = next(c for c in view.columns if c.name == "区县")
+    assert [t.type for t in district.tags] == ["cn_id_card"] and district.tags[0].changed
+    assert district.grade is not None and district.grade.changed and view.changes == 2
     with platform.uow(write=True) as uow:
         assert classification.accept_changes(uow, actor, res) == 2
     assert _view(platform, res.code)[0].changes == 0
@@ -114,3 +117,65 @@ def test_resources_scanned_with_older_recognizers_are_found_and_rescanned(platfo
         services.rescan(uow, actor, res.code)
     with platform.uow() as uow:
         assert classification.outdated_codes(uow) == []
+
+
+def test_every_item_of_a_resource_about_persons_is_personal_and_its_income_sensitive(
+    platform: Platform, published, backend: str
+) -> None:
+    _, res = published
+    _, grades = _view(platform, res.code)
+    assert grades["月收入"].grade == "general-4" and grades["月收入"].sensitive_personal  # money of a person
+    assert grades["住址"].grade == "general-4" and grades["住址"].sensitive_personal  # where the person lives
+    assert all(g.personal and g.protected for g in grades.values())
+    with platform.uow() as uow:
+        res = services.get_resource(uow, SYSTEM, res.code)
+        assert classification.person_identifiers(uow, res) == ("身份证号",)
+        assert classification.holds_personal(classification.effective_grades(uow, res))
+        assert classification.linked_columns(uow, res) == {"年龄", "月收入", "区县"}
+
+
+def test_removing_the_id_number_tag_regrades_the_whole_table(platform: Platform, tmp_path: Path, backend: str) -> None:
+    actor = make_user(platform, username="rsj", org="RSJ")
+    rows = [[r[1], r[6], r[7]] for r in people_rows(60)]  # 身份证号, 月收入, 区县
+    res = make_resource(platform, actor, tmp_path, title="收入统计", rows=rows, domain="社保就业")
+    _, grades = _view(platform, res.code)
+    assert (grades["月收入"].grade, grades["月收入"].sensitive_personal) == ("general-4", True)
+    with platform.uow(write=True) as uow:
+        classification.decide_tag(uow, actor, res, column="身份证号", type="cn_id_card", keep=False, reason="测试编号")
+    _, grades = _view(platform, res.code)
+    assert {c: (g.grade, g.personal) for c, g in grades.items()} == {
+        "": ("general-1", False),
+        "身份证号": ("general-1", False),
+        "月收入": ("general-1", False),
+        "区县": ("general-1", False),
+    }
+    with platform.uow() as uow:
+        assert classification.person_identifiers(uow, services.get_resource(uow, SYSTEM, res.code)) == ()
+
+
+def test_a_resource_graded_by_the_old_scanner_is_rescanned_and_its_new_grades_wait_for_the_provider(
+    platform: Platform, published, backend: str
+) -> None:
+    actor, res = published
+    with platform.db.engine.begin() as conn:  # as the old scanner left it: 月收入 was 一般数据1级, not personal
+        conn.execute(text("UPDATE scan_record SET recognizers_version = 'old'"))
+        conn.execute(
+            text(
+                "UPDATE column_grade SET suggested = 'general-1', suggested_personal = false, "
+                "suggested_sensitive = false WHERE \"column\" = '月收入'"
+            )
+        )
+        conn.execute(text("UPDATE column_grade SET suggested_personal = false WHERE \"column\" = '区县'"))
+    with platform.uow(write=True) as uow:
+        classification.confirm_grade(uow, actor, res, column="月收入", grade="general-1")
+        classification.confirm_grade(uow, actor, res, column="区县", grade="general-3")
+    with platform.uow() as uow:
+        assert classification.outdated_codes(uow) == [res.code]
+    with platform.uow(write=True) as uow:
+        assert services.rescan(uow, actor, res.code) == 2
+    view, grades = _view(platform, res.code)
+    income = next(c for c in view.columns if c.name == "月收入")
+    assert income.grade is not None and income.grade.changed and income.grade.suggested == "general-4"
+    assert income.grade.suggested_sensitive and grades["月收入"].grade == "general-1"  # the provider decides
+    district = next(c for c in view.columns if c.name == "区县").grade
+    assert district is not None and district.changed and district.suggested_personal  # the flag alone changed

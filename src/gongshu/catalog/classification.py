@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -15,7 +16,8 @@ from gongshu.catalog.errors import InvalidMetadata
 from gongshu.catalog.models import ColumnGrade, ColumnTag, Resource, ScanRecord
 from gongshu.catalog.policy import check_manage
 from gongshu.classify import grading
-from gongshu.classify.scanner import RECOGNIZERS_VERSION, ColumnScan, ScanResult, scan_parquet
+from gongshu.classify.grading import ColumnFacts, TableSuggestion
+from gongshu.classify.scanner import RECOGNIZERS_VERSION, ScanResult, column_facts, scan_parquet
 from gongshu.identity import Actor, event
 from gongshu.platform import UnitOfWork
 
@@ -54,6 +56,47 @@ def effective_grades(uow: UnitOfWork, res: Resource) -> dict[str, Effective]:
     """Column name → effective grade; the whole resource under the key ``""``."""
     rows = uow.session.execute(select(ColumnGrade).where(ColumnGrade.resource_id == res.id)).scalars()
     return {r.column: effective(r) for r in rows}
+
+
+def holds_personal(grades: dict[str, Effective]) -> bool:
+    """True when some item (or the resource as a whole) is personal or sensitive personal information,
+    after the provider's confirmations: the table then needs person-level protection."""
+    return any(g.personal or g.sensitive_personal for g in grades.values())
+
+
+def person_identifiers(uow: UnitOfWork, res: Resource) -> tuple[str, ...]:
+    """The items identifying the person each row is about, strongest first (身份证号 before 护照号,
+    a mobile before the name beside it), from the latest scan less the tags the provider removed;
+    () when the resource is not about persons or was never scanned."""
+    graded = _graded(uow, res)
+    return graded.identifiers if graded else ()
+
+
+def linked_columns(uow: UnitOfWork, res: Resource) -> set[str]:
+    """Items personal only because the resource is about persons (险种, 月收入 beside 身份证号), whose
+    suggestion the provider has not overridden: a desensitized version that transforms the
+    identifiers de-links them, so it need not transform them too."""
+    graded = _graded(uow, res)
+    if graded is None:
+        return set()
+    rows = {
+        r.column: r for r in uow.session.execute(select(ColumnGrade).where(ColumnGrade.resource_id == res.id)).scalars()
+    }
+    out = set()
+    for column, s in graded.columns.items():
+        row = rows.get(column)
+        if s.linked and (row is None or _as_suggested(row)):
+            out.add(column)
+    return out
+
+
+def _suggested(row: ColumnGrade) -> tuple[str, bool, bool]:
+    return row.suggested, row.suggested_personal, row.suggested_sensitive
+
+
+def _as_suggested(row: ColumnGrade) -> bool:
+    e = effective(row)
+    return (e.grade, e.personal, e.sensitive_personal) == _suggested(row)
 
 
 def typed_columns(result: ScanResult, min_share: float = 0.5) -> dict[str, str]:
@@ -99,6 +142,7 @@ def record_scan(uow: UnitOfWork, res: Resource, version: int, result: ScanResult
 def _result_json(result: ScanResult) -> dict[str, object]:
     return {
         "rows": result.rows,
+        "person_identifiers": list(result.person_identifiers),
         "columns": [
             {
                 "name": c.name,
@@ -107,6 +151,12 @@ def _result_json(result: ScanResult) -> dict[str, object]:
                 "sensitive_personal": c.sensitive_personal,
                 "free_text": c.free_text,
                 "hint": c.hint,
+                "health": c.health,
+                "numeric": c.numeric,
+                "distinct": c.distinct,
+                "nonnull": c.nonnull,
+                "linked": c.linked,
+                "minors": c.minors,
                 "types": [
                     {
                         "type": t.type,
@@ -156,28 +206,64 @@ def _merge_grades(uow: UnitOfWork, res: Resource, result: ScanResult, first: boo
     rows = {
         r.column: r for r in uow.session.execute(select(ColumnGrade).where(ColumnGrade.resource_id == res.id)).scalars()
     }
-    removed = {k for k, t in _tags(uow, res).items() if t.status == "removed"}
-    suggestions = {TABLE: (result.grade, result.personal, result.sensitive_personal)}
-    for col in result.columns:
-        kept = [t.type for t in col.types if (col.name, t.type) not in removed]
-        suggestions[col.name] = _suggest(col, kept)
+    removed = _removed(uow, res)
+    graded = grading.grade_table([c.facts(removed.get(c.name, frozenset())) for c in result.columns], result.rows)
     changes = 0
-    for column, (grade, personal, sensitive) in suggestions.items():
+    for column, (grade, personal, sensitive) in _suggestions(graded).items():
         row = rows.get(column)
         if row is None:
             row = ColumnGrade(resource_id=res.id, column=column, confirmed=None, changed=False)
             uow.session.add(row)
-        elif row.confirmed is not None and row.suggested != grade:
-            row.changed, changes = True, changes + 1
+        elif row.confirmed is not None and _suggested(row) != (grade, personal, sensitive):
+            row.changed, changes = True, changes + 1  # a flag alone counts: 区县 becomes personal at general-3
         row.suggested, row.suggested_personal, row.suggested_sensitive = grade, personal, sensitive
     return changes
 
 
-def _suggest(col: ColumnScan, kept: list[str]) -> tuple[str, bool, bool]:
-    """The scanner's suggestion, unless the provider removed some of its tags as false positives."""
-    if len(kept) == len(col.types):
-        return col.grade, col.personal, col.sensitive_personal
-    return grading.column_grade([*kept, *(["health"] if col.hint == "health" else [])])
+def _suggestions(graded: TableSuggestion) -> dict[str, tuple[str, bool, bool]]:
+    """Column (the resource under TABLE) → (grade, personal, sensitive_personal)."""
+    out = {TABLE: (graded.grade, graded.personal, graded.sensitive_personal)}
+    for column, s in graded.columns.items():
+        out[column] = (s.grade, s.personal, s.sensitive_personal)
+    return out
+
+
+def _removed(uow: UnitOfWork, res: Resource) -> dict[str, frozenset[str]]:
+    """Column → the types the provider removed as false positives."""
+    out: dict[str, set[str]] = {}
+    for (column, type_), tag in _tags(uow, res).items():
+        if tag.status == "removed":
+            out.setdefault(column, set()).add(type_)
+    return {c: frozenset(t) for c, t in out.items()}
+
+
+def _graded(uow: UnitOfWork, res: Resource) -> TableSuggestion | None:
+    """The latest scan graded again without the removed tags (the table decides, so one removed tag
+    can change every column); None before the first scan."""
+    last = uow.session.execute(
+        select(ScanRecord).where(ScanRecord.resource_id == res.id).order_by(ScanRecord.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if last is None:
+        return None
+    stored = json.loads(last.result)
+    removed = _removed(uow, res)
+    facts = [_facts(c, removed.get(c["name"], frozenset())) for c in stored["columns"]]
+    return grading.grade_table(facts, stored["rows"])
+
+
+def _facts(column: dict[str, Any], removed: frozenset[str]) -> ColumnFacts:
+    """ColumnFacts of a column of a stored scan; scans stored before version 2 lack the counts, and
+    then coordinates are never taken for places."""
+    return column_facts(
+        column["name"],
+        [(t["type"], t["share"]) for t in column["types"] if t["type"] not in removed],
+        numeric=column.get("numeric", False),
+        free_text=column.get("free_text", False),
+        health=column.get("health", column.get("hint") == "health"),
+        distinct=column.get("distinct", 0),
+        nonnull=column.get("nonnull", 0),
+        minors=column.get("minors", 0.0),
+    )
 
 
 # -- provider decisions -------------------------------------------------------------------------
@@ -249,7 +335,8 @@ def decide_tag(
     tag.status = "confirmed" if keep else "removed"
     tag.decided_by, tag.decided_at, tag.reason, tag.changed = actor.username, uow.clock.now(), reason.strip(), False
     if not keep:
-        _regrade_column(uow, res, column)
+        uow.session.flush()
+        _regrade(uow, res)
     uow.record(
         event(
             actor,
@@ -265,10 +352,15 @@ def decide_tag(
     return tag
 
 
-def _regrade_column(uow: UnitOfWork, res: Resource, column: str) -> None:
-    kept = [t.type for (c, _), t in _tags(uow, res).items() if c == column and t.status != "removed"]
-    row = _grade_row(uow, res, column)
-    row.suggested, row.suggested_personal, row.suggested_sensitive = grading.column_grade(kept)
+def _regrade(uow: UnitOfWork, res: Resource) -> None:
+    """Suggest again from the latest scan without the removed tags (every column: the table decides)."""
+    graded = _graded(uow, res)
+    if graded is None:
+        return
+    suggestions = _suggestions(graded)
+    for row in uow.session.execute(select(ColumnGrade).where(ColumnGrade.resource_id == res.id)).scalars():
+        if row.column in suggestions:
+            row.suggested, row.suggested_personal, row.suggested_sensitive = suggestions[row.column]
 
 
 def accept_changes(uow: UnitOfWork, actor: Actor, res: Resource) -> int:

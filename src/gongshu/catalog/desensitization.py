@@ -32,9 +32,11 @@ def get_version(uow: UnitOfWork, res: Resource, number: int) -> ResourceVersion:
 
 
 def unprotected_columns(uow: UnitOfWork, res: Resource, plan: Plan, columns: Sequence[str]) -> list[str]:
-    """Protected columns (grade general-3 and up, or personal) that the plan leaves untouched."""
+    """Protected columns (grade general-3 and up, or personal) that the plan leaves untouched; an item
+    personal only because the resource is about persons is de-linked once its identifiers are transformed
+    (they are protected in their own right), and the k-anonymity gate covers the rest."""
     grades = classification.effective_grades(uow, res)
-    touched = {s.column for s in plan.steps} | set(plan.drop)
+    touched = {s.column for s in plan.steps} | set(plan.drop) | classification.linked_columns(uow, res)
     return [c for c in columns if c not in touched and c in grades and grades[c].protected]
 
 

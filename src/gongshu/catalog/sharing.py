@@ -162,10 +162,11 @@ def default_plan(uow: UnitOfWork, res: Resource, fields: Sequence[str]) -> Plan:
     as their detected type is usually shown, anything else masked."""
     grades = classification.effective_grades(uow, res)
     types = classification.column_types(uow, res)
+    linked = classification.linked_columns(uow, res)  # personal only beside identifiers, which are transformed
     steps = []
     for name in fields:
         g = grades.get(name)
-        if g is None or not g.protected:
+        if g is None or not g.protected or name in linked:
             continue
         if g.grade in ("important", "core"):
             steps.append(Step(name, "suppress", {}))
@@ -237,7 +238,7 @@ def decide(
 
 def _check_covers(uow: UnitOfWork, res: Resource, plan: Plan, fields: Sequence[str]) -> None:
     grades = classification.effective_grades(uow, res)
-    touched = {s.column for s in plan.steps} | set(plan.drop)
+    touched = {s.column for s in plan.steps} | set(plan.drop) | classification.linked_columns(uow, res)
     bare = [f for f in fields if f in grades and grades[f].protected and f not in touched]
     if bare:
         raise InvalidMetadata(

@@ -17,7 +17,7 @@ import typer
 from gongshu.cli.common import AS_USER, acting, handled, platform, print_json
 from gongshu.errors import Invalid
 from gongshu.platform import Platform
-from gongshu.sandbox import jobs, queue, review, samples
+from gongshu.sandbox import jobs, model_downloads, queue, review, samples
 from gongshu.sandbox.states import FINAL, LABELS
 from gongshu.sandbox.views import job_view
 
@@ -243,6 +243,20 @@ def output(
     target = out or Path(produced.name)
     _write(target, data)
     typer.echo(f"{target}（{len(data)} 字节，sha256 {produced.sha256[:16]}）/ output written")
+
+
+@job_app.command("approve-model-download")
+@handled
+def approve_model_download(
+    number: str = typer.Argument(..., help="the job number"),
+    name: str = typer.Argument(..., help="the model file, e.g. model.onnx"),
+    as_user: str | None = AS_USER,
+) -> None:
+    """Models stay inside: let an approved job's model file be downloaded (data bureau; memorization checked)."""
+    actor = acting(as_user)
+    with platform().uow(write=True) as uow:
+        out = model_downloads.approve_model_download(uow, actor, number, name)
+        typer.echo(f"{number} {out.name}：已批准下载 / download approved")
 
 
 @job_app.command("review")

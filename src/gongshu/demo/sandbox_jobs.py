@@ -1,6 +1,7 @@
 """The demo city's trusted environment at work: providers declare the ranges of 缴费基数 and 注册资本 (so DP can
-bound contributions), the credit-scenario developer runs an aggregate query that the operator and 人社局 approve
-(一模型一审定), and a differentially private query waits in the review queue."""
+clamp each person's values), the credit-scenario developer asks of the social insurance records (data about
+persons: answered with person-level differential privacy, contributions bounded per person) in a job the operator
+and 人社局 approve (一模型一审定), and a DP count of enterprises waits in the review queue."""
 
 from __future__ import annotations
 
@@ -18,15 +19,14 @@ from gongshu.sandbox.queue import Worker
 from gongshu.sandbox.work import execute
 
 SCENARIO = "小微企业普惠信贷风控"
-AGGREGATE_SQL = """SELECT 险种, 缴费月份, COUNT(*) AS 缴费人次,
-       SUM(缴费基数) AS 缴费基数合计, AVG(缴费基数) AS 平均缴费基数
+AGGREGATE_SQL = """SELECT 险种, COUNT(*) AS 缴费人次, AVG(缴费基数) AS 平均缴费基数
 FROM 社会保险缴费记录
-GROUP BY 险种, 缴费月份
-ORDER BY 险种, 缴费月份"""
+GROUP BY 险种
+ORDER BY 险种"""
 DP_SQL = """SELECT 登记状态, COUNT(*) AS 企业数
 FROM 企业登记信息
 GROUP BY 登记状态"""
-APPROVAL = "汇总结果已过最小单元格与优势规则，同意发布"
+APPROVAL = "按人差分隐私发布，误差与贡献上限已注明，同意发布"
 RANGES = {  # provider, resource title, item, declared range: what DP clamps each person's value to
     ("rsj", "社会保险缴费记录", "缴费基数"): (0, 50000),
     ("scjgj", "企业登记信息", "注册资本(万元)"): (0, 100000),
@@ -61,12 +61,14 @@ def show_sandbox(platform: Platform, echo: Callable[[str], object]) -> None:
         _declare_range(platform, provider, title, column, bounds)
     dev = demo_actor(platform, "developer")
     with platform.uow(write=True) as uow:
-        job = jobs.submit_sql(uow, dev, number, AGGREGATE_SQL, title="各险种按月缴费基数统计")
+        job = jobs.submit_sql(
+            uow, dev, number, AGGREGATE_SQL, dp=True, epsilon=0.5, title="各险种缴费人次与平均缴费基数（按人差分隐私）"
+        )
     Worker(platform, execute).run_one()
     for reviewer in ("operator", "rsj"):
         with platform.uow(write=True) as uow:
             review.decide(uow, demo_actor(platform, reviewer), job.number, "approve", APPROVAL, review.ALL_PASSED)
-    echo(f"沙箱作业 {job.number}：聚合查询经输出控制和两人审定，可下载 / job approved after output control and review")
+    echo(f"沙箱作业 {job.number}：按人差分隐私（ε=0.5）经两人审定，可下载 / person-level DP job approved after review")
     with platform.uow(write=True) as uow:
         dp = jobs.submit_sql(uow, dev, number, DP_SQL, dp=True, epsilon=0.2, title="各登记状态企业数（差分隐私）")
     Worker(platform, execute).run_one()

@@ -13,20 +13,18 @@ from typing import Any
 import duckdb
 from sqlalchemy import select
 
-from gongshu.catalog.classification import column_types, effective_grades
+from gongshu.catalog.classification import column_types, effective_grades, person_identifiers
 from gongshu.catalog.models import Resource, ResourceVersion
 from gongshu.catalog.quality import declared_rules
 from gongshu.grants.models import Agreement
 from gongshu.platform import UnitOfWork
-from gongshu.sandbox.spec import IDENTIFIER_TYPES, ColumnSpec, TableSpec
+from gongshu.sandbox.spec import IDENTIFIER_TYPES, PERSON_TYPES, ColumnSpec, TableSpec
 
 NUMERIC = re.compile(
     r"^(u?int\d*|u?tinyint|u?smallint|u?integer|u?bigint|u?hugeint|float\d*|double|real|decimal.*|numeric.*|halffloat)$",
     re.I,
 )
 ENTITY_PREFERENCE = ("cn_id_card", "cn_uscc", "passport", "cn_hk_macau_permit", "cn_mobile", "bank_card")
-# Identifier types whose holder is a natural person: a table keyed by one holds rows about persons.
-PERSON_TYPES = frozenset({"cn_id_card", "passport", "cn_hk_macau_permit", "cn_mobile", "bank_card"})
 
 
 @dataclass(frozen=True)
@@ -100,9 +98,10 @@ def _table(uow: UnitOfWork, granted: dict[str, Any], name: str) -> GrantedTable:
             personal=bool(g and (g.personal or g.sensitive_personal)),
             public_values=enums.get(item),
         )
-    entity = _entity(types)
+    persons = person_identifiers(uow, res)  # the table is about persons: its rows are theirs
+    entity = persons[0] if persons else _entity(types)
     spec = TableSpec(
-        personal=entity is not None and (types.get(entity) or [""])[0] in PERSON_TYPES,
+        personal=bool(persons) or (entity is not None and (types.get(entity) or [""])[0] in PERSON_TYPES),
         name=name,
         columns=columns,
         entity=entity,

@@ -30,7 +30,7 @@ from scipy import sparse
 from sqlglot import exp
 
 from gongshu.sandbox.differencing import widen_or_dp
-from gongshu.sandbox.spec import CELL_HASH, Analysis, Finding
+from gongshu.sandbox.spec import CELL_HASH, PERSON_TYPES, Analysis, Finding
 from gongshu.sandbox.sql.rewrite import cell_hash, cell_keys_of
 
 RULE = "query-audit"
@@ -86,7 +86,12 @@ def cells_of(analysis: Analysis, job: str, released: Sequence[str]) -> Cells:
     assert cell_hash is not None or not tree.args.get("group"), "a grouped query without DP hashes its cells"
     source = source_of(tree)
     entity = analysis.entity_sql or ""
-    universe = f"entity:{analysis.entity}" if entity else f"source:{source}"
+    # A person identifier's history is one across resources and source texts: the atoms are persons, whatever
+    # table or join their rows came through; another entity's is kept per table and column.
+    if entity and analysis.entity_type in PERSON_TYPES:
+        universe = f"person:{analysis.entity_type}"
+    else:
+        universe = f"entity:{analysis.entity}" if entity else f"source:{source}"
     return Cells(job, source, where.this.sql(DIALECT) if where else "", keys, tuple(released), entity, universe)
 
 

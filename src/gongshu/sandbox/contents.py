@@ -1,151 +1,201 @@
-"""What a reviewer reads of an output file (一模型一审定: nothing is approved blind): a table's rows, a JSON file
-pretty-printed, a text file, an ONNX graph (inputs, outputs, operators, initializers with their shapes and first
-values, node attributes) and a skops model (its type and parameters). Files are only parsed, never loaded as code."""
+"""What an output file holds, read as data and never run: every string and number of a table, a JSON file,
+an ONNX graph (tensors, attributes, names, metadata) or a skops archive (its schema and its arrays), and the
+shape of a model (class names, parameter and leaf counts) for the memorization check."""
 
 from __future__ import annotations
 
 import io
 import json
 import zipfile
-from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import onnx
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from onnx import helper, numpy_helper
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import Message
+from onnx import numpy_helper
 
-MAX_ROWS = 1000  # rows of a table shown to reviewers
-MAX_TEXT = 200_000  # characters of JSON or text shown
-MAX_VALUES = 20  # values of an array (initializer, attribute, model parameter) shown
-MAX_DEPTH = 12  # nesting of a skops model shown
-TEXT_SUFFIXES = frozenset({".txt", ".md", ".log"})
+from gongshu.sandbox.leaks import Item
 
-
-def content_of(path: Path, name: str) -> dict[str, Any]:
-    """The reviewer's view of one output: ``{"type": "table"|"json"|"text"|"onnx"|"skops"|"unreadable", ...}``."""
-    suffix = Path(name).suffix.lower()
-    reader = READERS.get(suffix) or (_text if suffix in TEXT_SUFFIXES else None)
-    if reader is None:
-        return {"type": "unreadable", "reason": suffix or name}
-    try:
-        return reader(path)
-    except Exception as e:  # a reviewer's page must render whatever the job wrote; say what failed
-        return {"type": "unreadable", "reason": type(e).__name__}
+TABLE_TYPES = "string, integer, floating point, decimal, boolean, date or time"
 
 
-def _table(path: Path) -> dict[str, Any]:
+class UnexpectedContent(Exception):
+    """An output holds something the platform does not read (a list, struct, map or binary column...)."""
+
+
+def read_table(path: Path) -> pa.Table:
+    """A table output; refuses columns of a type other than plain scalars."""
     table = pq.read_table(path) if path.suffix.lower() == ".parquet" else pacsv.read_csv(path)
-    head = table.slice(0, MAX_ROWS).to_pylist()
-    rows = [[_plain(r[c]) for c in table.column_names] for r in head]
-    return {"type": "table", "columns": table.column_names, "rows": rows, "truncated": table.num_rows > MAX_ROWS}
+    for f in table.schema:
+        if not _plain(f.type):
+            raise UnexpectedContent(f"column {f.name!r} has type {f.type}; allowed: {TABLE_TYPES}")
+    return table
 
 
-def _json(path: Path) -> dict[str, Any]:
-    text = json.dumps(json.loads(path.read_text("utf-8")), ensure_ascii=False, indent=2)
-    return {"type": "json", "text": text[:MAX_TEXT], "truncated": len(text) > MAX_TEXT}
+def _plain(t: pa.DataType) -> bool:
+    checks = (
+        pa.types.is_string,
+        pa.types.is_large_string,
+        pa.types.is_integer,
+        pa.types.is_floating,
+        pa.types.is_decimal,
+        pa.types.is_boolean,
+        pa.types.is_temporal,
+        pa.types.is_null,
+    )
+    return any(check(t) for check in checks)
 
 
-def _text(path: Path) -> dict[str, Any]:
-    text = path.read_text("utf-8", errors="replace")
-    return {"type": "text", "text": text[:MAX_TEXT], "truncated": len(text) > MAX_TEXT}
+def items(path: Path, kind: str) -> Iterator[Item]:
+    """Every string and number of one output (column names and JSON keys included)."""
+    suffix = path.suffix.lower()
+    if kind == "table":
+        yield from _table_items(read_table(path))
+    elif suffix == ".json":
+        yield from _json_items(json.loads(path.read_bytes().decode("utf-8")))
+    elif suffix == ".onnx":
+        yield from _message_items(onnx.load(str(path), load_external_data=False))
+    elif suffix == ".skops":
+        yield from _skops_items(path)
+    else:
+        raise UnexpectedContent(f"no reader for {path.name}")
 
 
-def _onnx(path: Path) -> dict[str, Any]:
-    model = onnx.load(str(path), load_external_data=False)
-    g = model.graph
-    return {
-        "type": "onnx",
-        "producer": f"{model.producer_name} {model.producer_version}".strip(),
-        "opsets": {o.domain or "ai.onnx": o.version for o in model.opset_import},
-        "inputs": [_value_info(v) for v in g.input],
-        "outputs": [_value_info(v) for v in g.output],
-        "ops": dict(Counter(n.op_type for n in g.node)),
-        "initializers": [_tensor(t) for t in g.initializer],
-        "nodes": [
-            {"op": n.op_type, "name": n.name, "attributes": {a.name: _attribute(a) for a in n.attribute}}
-            for n in g.node
-            if n.attribute
-        ],
-        "metadata": {p.key: p.value[:1000] for p in model.metadata_props},
-    }
+def _table_items(table: pa.Table) -> Iterator[Item]:
+    yield from table.column_names
+    for column in table.columns:
+        for chunk in column.chunks:
+            if pa.types.is_floating(chunk.type) or pa.types.is_integer(chunk.type):
+                yield chunk.to_numpy(zero_copy_only=False)
+            yield from (v for v in chunk.to_pylist() if not isinstance(v, bool))
 
 
-def _value_info(v: onnx.ValueInfoProto) -> dict[str, Any]:
-    t = v.type.tensor_type
-    dims = [d.dim_param or d.dim_value for d in t.shape.dim] if t.HasField("shape") else None
-    return {"name": v.name, "type": onnx.TensorProto.DataType.Name(t.elem_type) if t.elem_type else "", "shape": dims}
+def _json_items(value: object) -> Iterator[Item]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _json_items(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_items(v)
+    elif isinstance(value, str | int | float):
+        yield value
 
 
-def _tensor(t: onnx.TensorProto) -> dict[str, Any]:
-    return {"name": t.name, "dtype": onnx.TensorProto.DataType.Name(t.data_type), **_array(numpy_helper.to_array(t))}
+def _message_items(msg: Message) -> Iterator[Item]:
+    """Every field of a protobuf message, recursively; tensors as numpy arrays."""
+    if isinstance(msg, onnx.TensorProto):
+        yield msg.name
+        try:
+            yield np.asarray(numpy_helper.to_array(msg))
+        except Exception:
+            yield from _fields(msg)
+        return
+    yield from _fields(msg)
 
 
-def _attribute(a: onnx.AttributeProto) -> Any:
-    value = helper.get_attribute_value(a)
-    if isinstance(value, onnx.TensorProto):
-        return _tensor(value)
-    if isinstance(value, list | tuple):
-        return {
-            "shape": [len(value)],
-            "values": [_scalar(v) for v in value[:MAX_VALUES]],
-            "truncated": len(value) > MAX_VALUES,
-        }
-    return _scalar(value)
+def _fields(msg: Message) -> Iterator[Item]:
+    for fd, value in msg.ListFields():
+        values = list(value) if fd.is_repeated else [value]
+        if fd.type == FieldDescriptor.TYPE_MESSAGE:
+            for v in values:
+                yield from _message_items(v)
+        elif fd.type in (FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BYTES):
+            yield from values
+        elif fd.type != FieldDescriptor.TYPE_BOOL and values and fd.type != FieldDescriptor.TYPE_ENUM:
+            yield np.asarray(values)
 
 
-def _array(a: np.ndarray) -> dict[str, Any]:
-    flat = a.ravel()
-    return {
-        "shape": list(a.shape),
-        "values": [_scalar(v) for v in flat[:MAX_VALUES].tolist()],
-        "truncated": flat.size > MAX_VALUES,
-    }
-
-
-def _scalar(v: object) -> object:
-    if isinstance(v, bytes):
-        return v.decode("utf-8", errors="replace")
-    if isinstance(v, np.generic):
-        return v.item()
-    return v if v is None or isinstance(v, int | float | str | bool) else str(v)
-
-
-def _plain(v: object) -> object:
-    return v if v is None or isinstance(v, int | float | str | bool) else str(v)
-
-
-def _skops(path: Path) -> dict[str, Any]:
+def _skops_items(path: Path) -> Iterator[Item]:
     with zipfile.ZipFile(path) as z:
-        schema = json.loads(z.read("schema.json"))
-        return {"type": "skops", "model": _type_of(schema), "parameters": _node(schema, z, 0)}
+        for name in z.namelist():
+            data = z.read(name)
+            yield name
+            if name.endswith(".npy"):
+                yield np.load(io.BytesIO(data), allow_pickle=False)
+            elif name.endswith(".json"):
+                yield from _json_items(json.loads(data.decode("utf-8")))
+            else:
+                yield data
 
 
-def _type_of(node: dict[str, Any]) -> str:
-    return f"{node.get('__module__', '')}.{node.get('__class__', '')}".strip(".")
+@dataclass
+class ModelShape:
+    """What the memorization check reads of a model file."""
+
+    classes: set[str] = field(default_factory=set)  # estimator / operator names
+    parameters: int = 0  # numbers held outside tree structures
+    leaves: list[int] = field(default_factory=list)  # leaves of each tree
 
 
-def _node(node: Any, z: zipfile.ZipFile, depth: int) -> Any:
-    """A skops schema node as plain values: literals, arrays (read with numpy, no pickle), dicts, lists, objects."""
-    if depth > MAX_DEPTH:
-        return "…"
-    if not isinstance(node, dict):
-        return _scalar(node)
-    loader = node.get("__loader__", "")
-    content = node.get("content")
-    if loader == "JsonNode":
-        return json.loads(content) if isinstance(content, str) else content
-    if "file" in node:
-        return {"type": _type_of(node), **_array(np.load(io.BytesIO(z.read(node["file"])), allow_pickle=False))}
-    if loader == "DictNode" and isinstance(content, dict):
-        return {k: _node(v, z, depth + 1) for k, v in content.items()}
-    if isinstance(content, list):
-        return [_node(v, z, depth + 1) for v in content[:MAX_VALUES]]
-    if loader == "ObjectNode" or isinstance(content, dict):
-        return {"type": _type_of(node), "content": _node(content, z, depth + 1)}
-    return {"type": _type_of(node), "content": _scalar(content)}
+def model_shape(path: Path) -> ModelShape:
+    return _onnx_shape(path) if path.suffix.lower() == ".onnx" else _skops_shape(path)
 
 
-READERS = {".csv": _table, ".parquet": _table, ".json": _json, ".onnx": _onnx, ".skops": _skops}
+def _onnx_shape(path: Path) -> ModelShape:
+    shape = ModelShape()
+    graphs = [onnx.load(str(path), load_external_data=False).graph]
+    while graphs:
+        graph = graphs.pop()
+        shape.parameters += sum(int(np.prod(t.dims)) for t in graph.initializer)
+        shape.parameters += sum(int(np.prod(t.values.dims)) for t in graph.sparse_initializer)
+        for node in graph.node:
+            shape.classes.add(node.op_type)
+            attrs = {a.name: a for a in node.attribute}
+            if node.op_type.startswith("TreeEnsemble"):
+                shape.leaves += _onnx_leaves(attrs)
+                continue
+            for a in node.attribute:
+                shape.parameters += len(a.floats) + len(a.ints) + len(a.strings)
+                shape.parameters += (int(np.prod(a.t.dims)) if a.HasField("t") else 0) + len(a.tensors)
+                graphs += ([a.g] if a.HasField("g") else []) + list(a.graphs)
+    return shape
+
+
+def _onnx_leaves(attrs: dict[str, onnx.AttributeProto]) -> list[int]:
+    """Leaves per tree of a TreeEnsemble node (ai.onnx.ml: the older nodes_* form and the newer leaf_* form)."""
+    if "nodes_modes" in attrs and "nodes_treeids" in attrs:
+        modes = [m.decode() if isinstance(m, bytes) else str(m) for m in attrs["nodes_modes"].strings]
+        counts: dict[int, int] = {}
+        for tree, mode in zip(attrs["nodes_treeids"].ints, modes, strict=False):
+            counts[tree] = counts.get(tree, 0) + (mode == "LEAF")
+        return list(counts.values())
+    if "leaf_weights" in attrs and "tree_roots" in attrs:
+        roots = max(len(attrs["tree_roots"].ints), 1)
+        leaves = len(attrs["leaf_weights"].tensors) or int(np.prod(attrs["leaf_weights"].t.dims))
+        return [leaves // roots] * roots
+    return []
+
+
+def _skops_shape(path: Path) -> ModelShape:
+    shape = ModelShape()
+    with zipfile.ZipFile(path) as z:
+        shape.classes |= _skops_classes(json.loads(z.read("schema.json").decode("utf-8")))
+        for name in z.namelist():
+            if not name.endswith(".npy"):
+                continue
+            array = np.load(io.BytesIO(z.read(name)), allow_pickle=False)
+            if array.dtype.names and "left_child" in array.dtype.names:
+                shape.leaves.append(int(np.sum(array["left_child"] == -1)))
+            elif not array.dtype.names:
+                shape.parameters += int(array.size)
+    return shape
+
+
+def _skops_classes(node: object) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("__class__"), str):
+            found.add(str(node["__class__"]))
+        for v in node.values():
+            found |= _skops_classes(v)
+    elif isinstance(node, list):
+        for v in node:
+            found |= _skops_classes(v)
+    return found

@@ -66,6 +66,9 @@ class JobOutput(Base):
     bytes: Mapped[int] = mapped_column(BigInteger)
     rows: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     preview: Mapped[str] = mapped_column(Text, default="")  # JSON {"columns", "rows"} of the controlled table
+    # Models stay inside (原始数据不出域): a model's file leaves only once the bureau approved its download.
+    download_approved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    download_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class JobReview(Base):

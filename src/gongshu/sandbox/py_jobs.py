@@ -1,38 +1,55 @@
 """A Python job's run: the granted items of each table projected to read-only Parquet inputs, the
-developer's module in the isolated worker, then its declared outputs validated, table outputs put
-through the same output control as SQL results, and everything staged for the automatic checks."""
+developer's module in the isolated worker, then its declared outputs checked by the platform (never by what
+the job declares) and staged for review.
+
+What the submitter may learn of a run depends on no data: a run that did not complete — whatever its exit
+code, exception, limit or output type — fails with one message (rule ``run-failed``); a refused output names
+its rule and file only. Everything else (exit code, reason, what the job printed, the full finding) goes to the
+job's log, for reviewers."""
 
 from __future__ import annotations
 
 import shutil
+import traceback
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from gongshu.errors import GongshuError
 from gongshu.platform import Platform
 from gongshu.sandbox import outputs
 from gongshu.sandbox.checks import CheckConfig, OutputFile, run_checks
-from gongshu.sandbox.control import protect
-from gongshu.sandbox.control.report import report_dict
+from gongshu.sandbox.contents import read_table
 from gongshu.sandbox.errors import IsolationError
 from gongshu.sandbox.isolation.bubblewrap import BubblewrapIsolation
 from gongshu.sandbox.isolation.formats import validate_output
 from gongshu.sandbox.isolation.ports import PyLimits, PyRun
+from gongshu.sandbox.leaks import protected_values
 from gongshu.sandbox.runner import Context, Outcome, Refusal, staging
-from gongshu.sandbox.spec import ControlConfig, Finding, OutputColumn
+from gongshu.sandbox.spec import PERSON_TYPES, Finding
 
-COUNT_COLUMN = "__n"  # a table output states the persons behind each row, as SQL results do
-REASON_ZH = {
-    "timeout": "超过运行时限",
-    "memory": "超过内存上限",
-    "cpu": "超过 CPU 时间上限",
-    "processes": "超过进程数上限",
-    "file_size": "写入文件超过大小上限",
-    "network": "试图访问网络（已阻断）",
-    "files": "试图读取未授权的文件（已阻断）",
-    "error": "程序出错",
+RUN_FAILED = "run-failed"
+FAILED_ZH, FAILED_EN = "作业运行失败", "the job failed"
+# What the submitter reads of a refusal: the rule and the file, never what the check found in it.
+REFUSED = {
+    "output-format": ("产出文件格式不符合要求", "the output file is not in an allowed format"),
+    "file-type": ("产出文件类型不被允许", "the output file type is not allowed"),
+    "size-cap": ("产出超过大小上限", "the output is larger than the cap"),
+    "row-cap": ("表格产出超过行数上限", "the table output has more rows than the cap"),
+    "declared-outputs": ("声明的产出未全部生成", "not every declared output was produced"),
+    "identifier-columns": ("表格产出含标识符列", "the table output has an identifier column"),
+    "output-control": ("未通过输出控制", "did not pass output control"),
+}
+REASON = {
+    "timeout": "wall-time limit",
+    "memory": "memory limit",
+    "cpu": "CPU-time limit",
+    "processes": "process limit",
+    "file_size": "file-size limit",
+    "network": "network access (blocked)",
+    "files": "access to a file outside the inputs (blocked)",
+    "error": "an error in the program",
 }
 
 
@@ -47,6 +64,14 @@ def limits(platform: Platform) -> PyLimits:
     )
 
 
+def personal(ctx: Context) -> bool:
+    """Whether an input is about persons (grading found its person identifiers), holds a personal item, or has an
+    item detected as a person's identifier."""
+    return any(
+        t.spec.personal or c.personal or c.type in PERSON_TYPES for t in ctx.tables for c in t.spec.columns.values()
+    )
+
+
 def _project(ctx: Context, folder: Path) -> dict[str, Path]:
     """Each granted table with only its granted items, as the job's read-only inputs."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -58,107 +83,120 @@ def _project(ctx: Context, folder: Path) -> dict[str, Path]:
     return out
 
 
-def _failed(run: PyRun) -> IsolationError:
-    err = IsolationError(
-        run.reason or "error",
-        f"Python 作业未完成：{REASON_ZH.get(run.reason or 'error', run.reason)}（退出码 {run.exit_code}）",
-        f"the Python job did not complete: {run.reason or 'error'} (exit code {run.exit_code})",
-    )
-    err.log = run.log  # type: ignore[attr-defined]
+def failed(log: str, note: str) -> IsolationError:
+    """The one failure a submitter sees; ``note`` (what happened) is added to the log, for reviewers."""
+    err = IsolationError(RUN_FAILED, FAILED_ZH, FAILED_EN)
+    err.log = f"{log.rstrip()}\n[gongshu] {note}\n".lstrip()  # type: ignore[attr-defined]
     return err
+
+
+def refused(finding: Finding, log: str, name: str = "") -> Refusal:
+    """A refusal naming its rule and the output ``name`` (declared at submission); the check's own words,
+    which may name columns or counts, go to the log, for reviewers."""
+    zh, en = REFUSED.get(finding.rule, (finding.zh, finding.en))
+    if finding.rule in REFUSED and name:
+        zh, en = f"{name}：{zh}", f"{name}: {en}"
+    note = f"[gongshu] refused [{finding.rule}]: {finding.zh} / {finding.en} ({finding.place})"
+    return Refusal(Finding(finding.rule, False, zh, en, name), f"{log.rstrip()}\n{note}\n".lstrip())
 
 
 def run_python(platform: Platform, ctx: Context) -> Outcome:
     work = platform.settings.jobs_dir / ".work" / ctx.number
     try:
-        inputs = _project(ctx, work / "in")
-        run = BubblewrapIsolation().run(
-            work, code=ctx.code, entry=ctx.entry, inputs=inputs, outputs=ctx.declared, limits=limits(platform)
-        )
+        try:
+            run = _run(platform, ctx, work)
+        except GongshuError:
+            raise
+        except Exception as e:  # the inputs or the sandbox, before the job's code ran: this job fails alone
+            raise failed("", "the sandbox could not start: " + _one_line(e)) from e
         if run.status != "succeeded":
-            raise _failed(run)
+            raise failed(run.log, f"stopped: {REASON.get(run.reason, run.reason)} (exit code {run.exit_code})")
         missing = [n for n in ctx.declared if n not in run.outputs]
         if missing:
-            raise Refusal(
-                Finding(
-                    "declared-outputs",
-                    False,
-                    f"声明的产出未生成：{', '.join(missing)}",
-                    f"declared outputs were not produced: {', '.join(missing)}",
-                ),
+            raise refused(
+                Finding("declared-outputs", False, f"未生成：{', '.join(missing)}", f"missing: {', '.join(missing)}"),
                 run.log,
             )
-        return _collect(platform, ctx, run)
+        try:
+            return _collect(platform, ctx, run)
+        except Refusal:
+            raise
+        except Exception as e:
+            raise failed(run.log, "outputs could not be read: " + _one_line(e)) from e
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _collect(platform: Platform, ctx: Context, run: PyRun) -> Outcome:
-    folder = staging(platform, ctx.number)
-    produced, files, control = [], [], {}
-    for name, path in run.outputs.items():
-        verdict = validate_output(path)
-        if not verdict.passed:
-            raise Refusal(verdict, run.log)
-        kind = verdict.place or "table"  # validate_output names the kind in ``place``
-        if kind == "table":
-            table, report = _controlled(_read(path), ctx)
-            control[name] = report
-            p = outputs.write_table(folder, name, table) if name.endswith(".csv") else _parquet(folder, name, table)
-        else:
-            shutil.copyfile(path, folder / name)
-            p = outputs.Produced(name, kind, folder / name)
-        produced.append(p)
-        files.append(
-            OutputFile(
-                path=p.path,
-                name=p.name,
-                kind=p.kind,
-                rows=p.rows,
-                bytes=p.path.stat().st_size,
-                control_report=control.get(name),
-            )
+def _one_line(e: BaseException) -> str:
+    return "".join(traceback.format_exception_only(e)).strip()
+
+
+def _run(platform: Platform, ctx: Context, work: Path) -> PyRun:
+    inputs = _project(ctx, work / "in")
+    isolation = BubblewrapIsolation()
+    try:
+        return isolation.run(
+            work, code=ctx.code, entry=ctx.entry, inputs=inputs, outputs=ctx.declared, limits=limits(platform)
         )
-    cfg = CheckConfig(max_rows=platform.settings.max_output_rows, max_bytes=platform.settings.max_output_mb << 20)
-    findings = run_checks(files, cfg)
-    merged = {
-        "outputs": control,
-        "protections": sorted({p for r in control.values() for p in r.get("protections", [])}),
-    }
-    return Outcome(produced=produced, control=merged, findings=findings, log=run.log)
+    except IsolationError as e:
+        if e.kind in ("unavailable", "invalid"):  # the platform or the declared names, before anything ran
+            raise
+        raise failed("", f"the sandbox stopped: {e.en}") from e
+
+
+def _collect(platform: Platform, ctx: Context, run: PyRun) -> Outcome:
+    """Check every output where the job left it, then stage what passed (tables rewritten, files copied)."""
+    files = [_output(name, path) for name, path in run.outputs.items()]
+    cfg = _config(platform, ctx)
+    findings = []
+    for f in files:
+        found = run_checks([f], cfg)
+        bad = next((x for x in found if not x.passed), None)
+        if bad is not None:
+            raise refused(bad, run.log, f.name)
+        findings += found
+    folder = staging(platform, ctx.number)
+    produced = [_stage(folder, f) for f in files]
+    return Outcome(produced=produced, control=_report(files), findings=findings, log=run.log)
+
+
+def _output(name: str, path: Path) -> OutputFile:
+    verdict = validate_output(path)
+    kind = verdict.place if verdict.passed else "refused"
+    rows = read_table(path).num_rows if kind == "table" else None
+    report = {"passed": True, "protections": ["input_values"], "rows_in": rows, "rows_out": rows}
+    return OutputFile(path, name, kind, rows, path.stat().st_size, report if kind == "table" else None)
+
+
+def _config(platform: Platform, ctx: Context) -> CheckConfig:
+    s = platform.settings
+    return CheckConfig(
+        max_rows=s.max_output_rows,
+        max_bytes=s.max_output_mb << 20,
+        personal=personal(ctx),
+        protected=protected_values(ctx.tables, ctx.control.min_cell),
+        input_rows=max((t.spec.rows for t in ctx.tables), default=0),
+        input_cells=sum(t.spec.rows * len(t.spec.columns) for t in ctx.tables),
+        min_cell=ctx.control.min_cell,
+    )
+
+
+def _stage(folder: Path, f: OutputFile) -> outputs.Produced:
+    if f.kind != "table":
+        shutil.copyfile(f.path, folder / f.name)
+        return outputs.Produced(f.name, f.kind, folder / f.name)
+    table = read_table(f.path)
+    if f.name.lower().endswith(".csv"):
+        return outputs.write_table(folder, f.name, table)
+    return _parquet(folder, f.name, table)
+
+
+def _report(files: list[OutputFile]) -> dict:
+    """Tables of a Python job are released on non-personal inputs only, after the input-value check."""
+    control = {f.name: f.control_report for f in files if f.control_report is not None}
+    return {"outputs": control, "protections": ["input_values"] if control else []}
 
 
 def _parquet(folder: Path, name: str, table: pa.Table) -> outputs.Produced:
     pq.write_table(table, folder / name)
     return outputs.Produced(name, "table", folder / name, table.num_rows, outputs.preview(table))
-
-
-def _read(path: Path) -> pa.Table:
-    return pq.read_table(path) if path.suffix == ".parquet" else pacsv.read_csv(path)
-
-
-def _controlled(table: pa.Table, ctx: Context) -> tuple[pa.Table, dict]:
-    """The same output control as a SQL result: text columns are the groups, numbers the aggregates,
-    ``__n`` the persons behind each row (required)."""
-    if COUNT_COLUMN not in table.column_names:
-        raise Refusal(
-            Finding(
-                "count-column",
-                False,
-                "表格产出须包含 __n 列（每行汇总的人数或主体数），以便执行最小单元格规则",
-                "a table output must have a __n column (persons or entities behind each row) "
-                "so the minimum cell rule can apply",
-            )
-        )
-    names = [c for c in table.column_names if c != COUNT_COLUMN]
-    columns = [_column(c, table.schema.field(c).type) for c in names]
-    cfg = ControlConfig(min_cell=ctx.control.min_cell, rounding=ctx.control.rounding)  # no DP, no dominance inputs
-    controlled, report = protect(table.select([*names, COUNT_COLUMN]), columns, cfg, bounds={})
-    return controlled, report_dict(report)
-
-
-def _column(name: str, type_: pa.DataType) -> OutputColumn:
-    """Numbers are additive aggregates; everything else is a group key."""
-    if pa.types.is_integer(type_) or pa.types.is_floating(type_):
-        return OutputColumn(name=name, role="aggregate", aggregate="sum")
-    return OutputColumn(name=name, role="group")

@@ -18,6 +18,7 @@ from gongshu.identity import SYSTEM, Actor, Permission, Role, check, event
 from gongshu.platform import Platform, UnitOfWork
 from gongshu.sandbox.access import provider_orgs
 from gongshu.sandbox.jobs import agreement_of, get_job, privacy
+from gongshu.sandbox.model_downloads import can_download
 from gongshu.sandbox.models import Job, JobDisposal, JobOutput, JobReview
 from gongshu.sandbox.states import JOB_TRANSITIONS, JobStatus, check_move
 
@@ -190,8 +191,9 @@ def _check_in_force(uow: UnitOfWork, job: Job, number: str) -> None:
 
 
 def output_file(uow: UnitOfWork, actor: Actor, number: str, name: str) -> tuple[JobOutput, Path]:
-    """An approved output for its developer while the agreement is in force (the download is ledgered);
-    anything else is refused."""
+    """An approved output for its developer while the agreement is in force (the download is ledgered); a model
+    only once the bureau approved its download (``model_downloads.approve_model_download``); anything else is
+    refused."""
     job = get_job(uow, actor, number)
     if not actor.is_system and actor.org_id != job.org_id:
         raise PermissionDenied("只有提交单位可以下载产出", "only the submitting organization may download outputs")
@@ -205,6 +207,13 @@ def output_file(uow: UnitOfWork, actor: Actor, number: str, name: str) -> tuple[
     out = next((o for o in job.outputs if o.name == name), None)
     if out is None:
         raise Invalid(f"作业 {number} 没有产出 {name}", f"job {number} has no output {name}")
+    if not can_download(out):
+        raise Conflict(
+            f"{name} 是模型，留在可信环境内（作为评分服务使用）；下载模型文件须经数据主管部门批准",
+            f"{name} is a model and stays inside the platform (served as a scoring service); downloading its file "
+            "needs the data bureau's approval",
+            status="model_inside",
+        )
     uow.record(event(actor, "job.download", "job", number, {"output": name, "sha256": out.sha256}))
     uow.commit()
     return out, uow.settings.jobs_dir / out.path

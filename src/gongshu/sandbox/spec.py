@@ -23,6 +23,10 @@ IDENTIFIER_TYPES = frozenset(
 )
 
 
+# Identifier types whose holder is a natural person: a table keyed by one holds rows about persons.
+PERSON_TYPES = frozenset({"cn_id_card", "passport", "cn_hk_macau_permit", "cn_mobile", "bank_card"})
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     """One granted item of one table, as the policy sees it."""
@@ -120,6 +124,7 @@ class Analysis:
     dp: bool = False
     entity: str | None = None  # "table.column" of the one person/entity behind the rows (the query audit's universe)
     entity_sql: str | None = None  # that entity in the outer query of ``run_sql``
+    entity_type: str = ""  # its identifier type (cn_id_card …): a person's history is kept across resources
     # Under DP: how the result is computed per person (``sql.bounding.DpPlan``); ``run_sql`` is then empty, the
     # bounded query being built at run time with the contribution bounds.
     plan: object | None = None

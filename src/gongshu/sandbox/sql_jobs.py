@@ -72,7 +72,9 @@ def _audit(
         seen = uow.session.execute(
             select(PrivacyBudget.releases).where(PrivacyBudget.agreement_id == ctx.agreement_id)
         ).scalar_one_or_none()
-        rows = _recent(uow, ctx, QueryRecord.cells, QueryRecord.cells_source == cells.universe)
+        # over data about persons released without DP, the whole history counts: filler queries evict nothing
+        window = None if ctx.personal_without_dp and analysis.personal else uow.settings.differencing_window
+        rows = _recent(uow, ctx, QueryRecord.cells, QueryRecord.cells_source == cells.universe, window=window)
         history = [audit.Cells.from_json(text) for text in rows if text] + [cells]
     history = [c for c in history if c.released]
     if len(history) < 2:  # one query alone: its own suppression pattern decides
@@ -105,8 +107,9 @@ def _differencing(
     return pop.source, pop.where, finding
 
 
-def _recent(uow: UnitOfWork, ctx: Context, column: Any, *where: Any) -> list[Any]:
-    """``column`` of the agreement's last ``differencing_window`` query records that match ``where``, newest first."""
-    query = select(column).where(QueryRecord.agreement_id == ctx.agreement_id, *where)
-    limit = uow.settings.differencing_window
-    return list(uow.session.execute(query.order_by(QueryRecord.id.desc()).limit(limit)).scalars())
+def _recent(uow: UnitOfWork, ctx: Context, column: Any, *where: Any, window: int | None = -1) -> list[Any]:
+    """``column`` of the agreement's last ``window`` (default ``differencing_window``; None: all) query records
+    that match ``where``, newest first."""
+    query = select(column).where(QueryRecord.agreement_id == ctx.agreement_id, *where).order_by(QueryRecord.id.desc())
+    limit = uow.settings.differencing_window if window == -1 else window
+    return list(uow.session.execute(query if limit is None else query.limit(limit)).scalars())

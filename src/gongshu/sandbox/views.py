@@ -12,7 +12,7 @@ from gongshu.identity import Actor, Permission, can
 from gongshu.platform import UnitOfWork
 from gongshu.sandbox import budget
 from gongshu.sandbox.access import granted_tables
-from gongshu.sandbox.contents import content_of
+from gongshu.sandbox.inspection import content_of
 from gongshu.sandbox.jobs import agreement_of, check_usable, privacy
 from gongshu.sandbox.models import Job, JobDisposal, JobOutput, JobReview
 from gongshu.sandbox.review import CHECKLIST, DISPOSALS, can_dispose, can_review, disposals_of, reviews_of

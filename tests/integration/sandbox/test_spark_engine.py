@@ -17,6 +17,9 @@ from gongshu.sandbox.engines.ports import RunLimits
 from gongshu.sandbox.engines.spark_engine import SparkEngine, rename_columns
 from gongshu.sandbox.engines.transpile import to_spark
 from gongshu.sandbox.errors import EngineError
+from gongshu.sandbox.spec import ColumnSpec, TableSpec
+from gongshu.sandbox.sql import analyze
+from gongshu.sandbox.sql.bounding import DpPlan
 
 NO_JAVA = shutil.which("java") is None
 LIMITS = RunLimits(seconds=60)
@@ -156,3 +159,42 @@ def test_columns_are_renamed_by_position_only_when_the_counts_match():
     assert rename_columns(table, ["n", None]).column_names == ["n", "a"]
     assert rename_columns(table, ["n"]).column_names == ["count(1)", "a"]
     assert rename_columns(table, None).column_names == ["count(1)", "a"]
+
+
+DP_TABLES = {
+    "企业": TableSpec(
+        "企业",
+        {
+            "编号": ColumnSpec("编号", True, identifier=True, personal=True),
+            "区": ColumnSpec("区", True, personal=True),
+            "行业": ColumnSpec("行业", True, personal=True),
+            "工资": ColumnSpec("工资", True, numeric=True, bounds=(0.0, 800.0), personal=True),
+        },
+        entity="编号",
+        entity_unique=False,
+        personal=True,
+    )
+}
+
+
+def test_the_person_level_bounded_query_and_its_profile_run_alike_on_spark(spark: SparkEngine, files) -> None:
+    """Bounds loose enough to cut nothing make the bounded aggregation deterministic: both engines agree on it
+    and on the profile, so a resource moving to Spark keeps its DP answers."""
+    plan = analyze(
+        'SELECT "区", COUNT(*) AS n, COUNT(DISTINCT "编号") AS p, SUM("工资") AS s, AVG("工资") AS a, '
+        'median("工资") AS m FROM "企业" GROUP BY "区"',
+        DP_TABLES,
+        dp=True,
+    ).plan
+    assert isinstance(plan, DpPlan) and plan.bounded
+    tables = {"企业": files["企业"]}
+    for sql in (plan.profile_sql(), plan.main_sql(8, 8, salt=7)):
+        duck = DuckDBEngine().run(sql, tables, LIMITS)
+        on_spark = spark.run(sql, tables, LIMITS)
+        key = duck.column_names[0]
+        rows = [sorted(t.to_pylist(), key=lambda r: str(r[key])) for t in (duck, on_spark)]
+        assert [[_close(v) for v in r.values()] for r in rows[0]] == [[_close(v) for v in r.values()] for r in rows[1]]
+
+
+def _close(v: object) -> object:
+    return round(v, 6) if isinstance(v, float) else v

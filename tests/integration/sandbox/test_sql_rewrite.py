@@ -106,7 +106,7 @@ def _plan_rows(con: duckdb.DuckDBPyConnection, sql: str, rows: int, groups: int)
     return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
 
 
-def test_dp_bounds_each_person_to_r_rows_per_group_drawn_at_random_and_clamps_sums(
+def test_dp_bounds_each_person_to_l_rows_drawn_at_random_and_clamps_sums(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     seen = set()
@@ -120,11 +120,13 @@ def test_dp_bounds_each_person_to_r_rows_per_group_drawn_at_random_and_clamps_su
     assert len(seen) > 1  # the row kept is drawn at random, not always the first
 
 
-def test_dp_bounds_each_person_to_g_groups(con: duckdb.DuckDBPyConnection) -> None:
+def test_dp_bounds_each_person_to_g_groups_and_l_rows_in_all(con: duckdb.DuckDBPyConnection) -> None:
     for _ in range(20):
         rows = _plan_rows(con, "SELECT 工资 AS w, count(*) AS n FROM 人员 GROUP BY 工资", 5, 2)
         # A has three groups (10, 20, 300), C two: at most two of A's survive
         assert sum(r["n"] for r in rows) == 2 + 1 + 2
+        rows = _plan_rows(con, "SELECT 工资 AS w, count(*) AS n FROM 人员 GROUP BY 工资", 1, 5)
+        assert sum(r["n"] for r in rows) == 1 + 1 + 1  # one row per person in all, whatever its groups
 
 
 def test_developer_order_and_limit_are_kept(con: duckdb.DuckDBPyConnection) -> None:

@@ -29,7 +29,7 @@ def test_scan_prints_exactly_the_documented_json(tmp_path: Path) -> None:
          "sensitive_personal": True},
         {"name": "手机", "types": [{"type": "cn_mobile", "share": 1.0}], "grade": "general-3", "personal": True,
          "sensitive_personal": False},
-        {"name": "金额", "types": [], "grade": "general-1", "personal": False, "sensitive_personal": False},
+        {"name": "金额", "types": [], "grade": "general-4", "personal": True, "sensitive_personal": True},
     ]}  # fmt: skip
 
 

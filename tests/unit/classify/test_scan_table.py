@@ -58,34 +58,36 @@ def _every_type(rng: np.random.Generator) -> dict[str, object]:
     }
 
 
+# The table is about persons (身份证号): every item is personal, at least general-3, and an amount (金额),
+# a home address (住址) or coordinates are sensitive personal information, general-4.
 EXPECTED = {
     "身份证号": ({"cn_id_card"}, "general-4"),
     "手机": ({"cn_mobile"}, "general-3"),
     "办公电话": ({"cn_landline"}, "general-3"),
     "银行卡号": ({"bank_card"}, "general-4"),
-    "统一社会信用代码": ({"cn_uscc"}, "general-2"),
+    "统一社会信用代码": ({"cn_uscc"}, "general-3"),
     "email": ({"email"}, "general-3"),
     "护照号码": ({"passport"}, "general-4"),
     "港澳通行证": ({"cn_hk_macau_permit"}, "general-4"),
     "号牌号码": ({"cn_license_plate"}, "general-3"),
     "姓名": ({"person_name"}, "general-3"),
-    "住址": ({"address"}, "general-3"),
+    "住址": ({"address"}, "general-4"),
     "位置": ({"gps"}, "general-4"),
     "纬度": ({"gps"}, "general-4"),
     "登录IP": ({"ip_address"}, "general-3"),
     "出生日期": ({"date_of_birth"}, "general-3"),
     "诊断": (set(), "general-4"),
     "手机号(浮点)": ({"cn_mobile"}, "general-3"),
-    "流水号": (set(), "general-1"),
-    "身份证号码(随机)": (set(), "general-1"),
-    "订单号": (set(), "general-1"),
-    "券码": (set(), "general-1"),
-    "编号": (set(), "general-1"),
-    "金额": (set(), "general-1"),
-    "类别": (set(), "general-1"),
-    "企业名称": (set(), "general-1"),
-    "区县": (set(), "general-1"),
-    "日期": (set(), "general-1"),
+    "流水号": (set(), "general-3"),
+    "身份证号码(随机)": (set(), "general-3"),
+    "订单号": (set(), "general-3"),
+    "券码": (set(), "general-3"),
+    "编号": (set(), "general-3"),
+    "金额": (set(), "general-4"),
+    "类别": (set(), "general-3"),
+    "企业名称": (set(), "general-3"),
+    "区县": (set(), "general-3"),
+    "日期": (set(), "general-3"),
 }
 
 

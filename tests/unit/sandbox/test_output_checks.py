@@ -150,7 +150,17 @@ def output(path: Path, kind: str = "table", *, rows: int | None = 2, report: dic
 
 
 def test_the_checks_run_in_the_documented_order() -> None:
-    assert [c.__name__ for c in CHECKS] == ["file_type", "size_cap", "row_cap", "identifier_columns", "output_control"]
+    assert [c.__name__ for c in CHECKS] == [
+        "file_type",
+        "size_cap",
+        "row_cap",
+        "personal_tables",
+        "declared_counts",
+        "identifier_columns",
+        "input_values",
+        "memorization",
+        "output_control",
+    ]
 
 
 def test_a_clean_controlled_table_passes_every_check(tmp_path: Path) -> None:
@@ -159,7 +169,11 @@ def test_a_clean_controlled_table_passes_every_check(tmp_path: Path) -> None:
         ("file-type", True),
         ("size-cap", True),
         ("row-cap", True),
+        ("python-personal-table", True),
+        ("declared-counts", True),
         ("identifier-columns", True),
+        ("input-values", True),
+        ("memorization", True),
         ("output-control", True),
     ]
 
@@ -173,7 +187,7 @@ def test_a_refused_file_type_stops_the_checks_of_that_file_only(tmp_path: Path) 
         ("file-type", False, "m.pkl"),
         ("file-type", True, "m.json"),
     ]
-    assert len(findings) == 6
+    assert len(findings) == 1 + len(CHECKS)
 
 
 def test_file_type_refuses_a_kind_the_agreement_does_not_allow(tmp_path: Path) -> None:

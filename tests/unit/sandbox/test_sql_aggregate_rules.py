@@ -238,11 +238,12 @@ def test_under_dp_an_aggregate_inside_an_expression_or_a_window_is_refused() -> 
 def test_a_plain_dp_query_passes_both_rules() -> None:
     analysis = analyze("SELECT 区县, COUNT(*) AS n, SUM(工资) AS s FROM 人员 GROUP BY 区县", TABLES, dp=True)
     rules = [f.rule for f in analysis.findings]
-    assert rules[-6:] == [
+    assert rules[-7:] == [
         "aggregate-argument",
         "window-over-cells",
         "subquery-condition",
         "window-partition",
+        "personal-needs-dp",
         "population",
         "dp-person",
     ]

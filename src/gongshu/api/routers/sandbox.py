@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from gongshu.api.deps import ActorDep, ReadUow, WriteUow
 from gongshu.errors import Invalid
-from gongshu.sandbox import jobs, review, samples
+from gongshu.sandbox import jobs, model_downloads, review, samples
 from gongshu.sandbox.views import agreement_view, job_view
 
 router = APIRouter(tags=["sandbox"])
@@ -138,6 +138,13 @@ def dispose(number: str, body: DisposalIn, uow: WriteUow, actor: ActorDep) -> di
     has ended."""
     review.record_disposal(uow, actor, number, body.kind, body.note)
     return job_view(uow, actor, jobs.get_job(uow, actor, number))
+
+
+@router.post("/jobs/{number}/outputs/{name}/download-approval")
+def approve_model_download(number: str, name: str, uow: WriteUow, actor: ActorDep) -> dict[str, Any]:
+    """Models stay inside: the data bureau lets an approved job's model file be downloaded (memorization checked)."""
+    out = model_downloads.approve_model_download(uow, actor, number, name)
+    return {"number": number, "output": out.name, "kind": out.kind, "download_approved_by": out.download_approved_by}
 
 
 @router.get("/jobs/{number}/outputs/{name}", response_class=FileResponse)

@@ -1,7 +1,7 @@
 """job review checklist, job disposal (return or destruction of delivered outputs)
 
 Revision ID: 5d1e0c7a9b21
-Revises: 98cea2c6bd5c
+Revises: b7e1c4d2a9f0
 Create Date: 2026-12-07 23:10:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import gongshu.db
 
 revision = "5d1e0c7a9b21"
-down_revision = "98cea2c6bd5c"
+down_revision = "b7e1c4d2a9f0"
 branch_labels = None
 depends_on = None
 

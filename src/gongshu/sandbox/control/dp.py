@@ -1,9 +1,9 @@
 """Rule: person-level differential privacy on a bounded query's result (``sql/bounding.py``), with OpenDP.
 
-Accounting. The bounded query keeps at most R rows of each person in a group and at most G groups per person,
-and clamps every summed value into its range [lo, hi]. So over the whole column of groups one person moves a
-COUNT(*)/COUNT(x)/COUNT(DISTINCT x) by at most G·R, a COUNT(DISTINCT person) by G, a SUM by G·R·max(|lo|, |hi|),
-an AVG's centred sum Σ(x − mid) by G·R·(hi − lo)/2 and its count by G·R, and a quantile's histogram by G·R (R = G
+Accounting. The bounded query keeps at most G groups of each person and at most L rows of the person in all, and
+clamps every summed value into its range [lo, hi]. So over the whole column of groups one person moves a
+COUNT(*)/COUNT(x)/COUNT(DISTINCT x) by at most L, a COUNT(DISTINCT person) by min(G, L), a SUM by L·max(|lo|,
+|hi|), an AVG's centred sum Σ(x − mid) by L·(hi − lo)/2 and its count by L, and a quantile's histogram by L (L = G
 = 1 when the source has one row per person). Each is one Laplace measurement over the whole column, certified by
 OpenDP for an equal share of ε; ``epsilon_spent`` adds the certified ε (basic composition) and the profile's.
 
@@ -99,7 +99,7 @@ def _rows(
     if plan.all_keys_public:
         return _public(raw, plan, limits)
     n = np.asarray(pc.fill_null(raw.column("__n"), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    meas, tau, eps, delta, scale = key_threshold(each, cfg.min_cell, cfg.delta, bounds.groups)
+    meas, tau, eps, delta, scale = key_threshold(each, cfg.min_cell, cfg.delta, min(bounds.groups, bounds.rows))
     candidates = np.flatnonzero(n > 0)
     released = meas(dict(zip(candidates.tolist(), n[candidates].tolist(), strict=True)))
     rows = np.array(sorted(int(r) for r in released), dtype=np.int64)
@@ -139,15 +139,15 @@ def _public(raw: pa.Table, plan: DpPlan, limits: Limits) -> tuple[_Noisy, Findin
 def _noise(raw: pa.Table, plan: DpPlan, a: DpAggregate, bounds: Bounds, each: float, noisy: _Noisy) -> None:
     if a.output in noisy.values:
         return  # the threshold's own count
-    r, g = bounds.rows, bounds.groups
+    rows, groups = bounds.rows, bounds.groups
     name = plan.names[a.output]
     if a.kind in ("rows", "distinct", "persons"):
-        sens = g * (1 if a.kind == "persons" else r)
+        sens = min(groups, rows) if a.kind == "persons" else rows
         values, eps, scale = laplace(_column(raw, name, noisy.rows, True), True, sens, each)
         noisy.values[a.output] = np.maximum(values, 0)
         noisy.accuracy.append(_interval(name, scale, "laplace"))
     elif a.kind == "sum":
-        values, eps, scale = laplace(_column(raw, name, noisy.rows, False), False, g * r * a.reach, each)
+        values, eps, scale = laplace(_column(raw, name, noisy.rows, False), False, rows * a.reach, each)
         noisy.values[a.output] = _feasible(values, a)
         noisy.accuracy.append(_interval(name, scale, "laplace"))
     elif a.kind == "avg":
@@ -160,7 +160,7 @@ def _noise(raw: pa.Table, plan: DpPlan, a: DpAggregate, bounds: Bounds, each: fl
 def _average(raw: pa.Table, plan: DpPlan, a: DpAggregate, bounds: Bounds, each: float, noisy: _Noisy) -> float:
     lo, hi = a.range or (0.0, 0.0)
     mid, half = (lo + hi) / 2, (hi - lo) / 2
-    gr = bounds.groups * bounds.rows
+    gr = bounds.rows  # L rows per person in all
     s, eps_s, scale_s = laplace(_column(raw, f"__s{a.output}", noisy.rows, False), False, gr * half, each)
     c, eps_c, scale_c = laplace(_column(raw, f"__c{a.output}", noisy.rows, True), True, gr, each)
     count = np.maximum(c, 1).astype(np.float64)
@@ -186,7 +186,7 @@ def _average(raw: pa.Table, plan: DpPlan, a: DpAggregate, bounds: Bounds, each: 
 def _quantile(raw: pa.Table, a: DpAggregate, name: str, bounds: Bounds, each: float, noisy: _Noisy) -> float:
     lo, hi = a.range or (0.0, 0.0)
     bins = np.stack([_column(raw, f"__q{a.output}_{b}", noisy.rows, True) for b in range(QUANTILE_BINS)], axis=1)
-    flat, eps, scale = laplace(bins.reshape(-1).copy(), True, bounds.groups * bounds.rows, each)
+    flat, eps, scale = laplace(bins.reshape(-1).copy(), True, bounds.rows, each)
     hist = np.maximum(flat.reshape(bins.shape), 0).astype(np.float64)
     width = (hi - lo) / QUANTILE_BINS
     band = scale * Z95 * np.sqrt(QUANTILE_BINS)  # the cumulative noise's spread (rough)
@@ -255,11 +255,11 @@ def _table(raw: pa.Table, plan: DpPlan, noisy: _Noisy) -> pa.Table:
 
 
 def _sorted(table: pa.Table, plan: DpPlan) -> pa.Table:
-    """In the developer's order of group keys, else by the keys (post-processing: the order says nothing more)."""
+    """In the developer's order (else by the keys), then its LIMIT: post-processing of the noisy values."""
     order = plan.order or [(k, False) for k in plan.keys]
-    if not order or table.num_rows == 0:
-        return table
-    return table.sort_by([(plan.names[i], "descending" if desc else "ascending") for i, desc in order])
+    if order and table.num_rows:
+        table = table.sort_by([(plan.names[i], "descending" if desc else "ascending") for i, desc in order])
+    return table.slice(0, plan.limit) if plan.limit is not None else table
 
 
 def _empty(plan: DpPlan) -> pa.Table:
@@ -286,6 +286,7 @@ def _bounding(bounds: Bounds, plan: DpPlan) -> dict:
         "groups_per_person": bounds.groups,
         "chosen": bounds.chosen,
         "persons_cut": bounds.affected,
+        "persons_cut_at_most": bounds.affected_at_most,
         "rows_left_out": bounds.lost_rows,
         "clamped_to": clamps,
     }
@@ -295,21 +296,22 @@ def _finding(report: ControlReport, bounds: Bounds, plan: DpPlan) -> Finding:
     how = {"given": "由提交者指定", "estimated": "按数据私密估计", "one-row": "每人只有一行"}[bounds.chosen]
     how_en = {"given": "given by the submitter", "estimated": "estimated privately", "one-row": "one row per person"}
     zh = (
-        f"按人差分隐私：ε={report.epsilon_spent:.6g}（OpenDP 认证）；每人每组至多 {bounds.rows} 行、"
+        f"按人差分隐私：ε={report.epsilon_spent:.6g}（OpenDP 认证）；每人至多 {bounds.rows} 行、"
         f"至多 {bounds.groups} 组（{how}）"
     )
     en = (
         f"person-level differential privacy: ε={report.epsilon_spent:.6g} (certified by OpenDP); at most "
-        f"{bounds.rows} rows per person in a group and {bounds.groups} groups per person ({how_en[bounds.chosen]})"
+        f"{bounds.rows} rows and {bounds.groups} groups per person ({how_en[bounds.chosen]})"
     )
     if bounds.affected is not None:
+        most = bounds.affected_at_most or 0.0
         zh += (
-            f"；约 {bounds.affected:.1%} 的人超出上限，约 {bounds.lost_rows or 0:.1%} 的记录未计入"
+            f"；约 {bounds.affected:.1%}（至多 {most:.1%}）的人超出上限，约 {bounds.lost_rows or 0:.1%} 的记录未计入"
             "（计数、求和因此偏低）"
         )
         en += (
-            f"; about {bounds.affected:.1%} of persons exceed the bounds and about {bounds.lost_rows or 0:.1%} of rows "
-            "are left out (counts and sums are low by about that much)"
+            f"; about {bounds.affected:.1%} (at most {most:.1%}) of persons exceed the bounds and about "
+            f"{bounds.lost_rows or 0:.1%} of rows are left out (counts and sums are low by about that much)"
         )
     if any(a.range is not None for a in plan.aggregates):
         zh += "；求和、平均与分位数的每行取值截断到其范围内"

@@ -1,14 +1,15 @@
-"""Contribution bounds from the profile query: persons by the bucket of the most rows they have in one group, and
-by the bucket of their number of groups (``sql/bounding.py`` EDGES).
+"""Contribution bounds from the profile query: persons by the bucket of their rows in all, and by the bucket of
+their number of groups (``sql/bounding.py`` EDGES).
 
 One person is in one bucket of each histogram, so each takes Laplace noise of sensitivity 1 (every bucket, empty
 ones too) for half the profile's ε. Post-processing then chooses R and G where the developer gave none — the
 smallest bucket edges above which no bucket clears the noise — and estimates, for the bounds in force,
 the share of persons whose rows or groups are cut and, roughly (buckets taken at their middle), the share of rows
-left out: the bias the result states."""
+left out: the bias the result states, with an upper bound of the persons cut."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,8 +21,9 @@ from gongshu.sandbox.sql.bounding import EDGES
 # noise, in exchange for no bias beyond the few persons in buckets too small to clear the noise.
 TAIL = 0.0
 # A bucket counts as holding persons only when its noisy count clears what noise alone exceeds with probability
-# 0.1%: empty buckets then rarely pass for a tail, and the estimates are not inflated by noise floored at 0.
-CLEAR = float(np.log(1 / 0.002))
+# 0.2%: an empty bucket seldom passes for a tail (which would cost noise), the estimates are not inflated by noise
+# floored at 0, and a tail of a hundred persons or so is seen at the profile's ε (a missed one would cost bias).
+CLEAR = float(np.log(1 / 0.004))
 MAX_BOUND = 1024  # what a bucket above the last edge stands for
 
 
@@ -29,12 +31,13 @@ MAX_BOUND = 1024  # what a bucket above the last edge stands for
 class Bounds:
     """The contribution bounds a release used and what they left out."""
 
-    rows: int  # R: rows per person in one group
+    rows: int  # L: rows per person in all
     groups: int  # G: groups per person
     chosen: str  # "given", "estimated" or "one-row" (one row per person by construction)
     affected: float | None = None  # noisy share of persons whose rows or groups the bounds cut
     lost_rows: float | None = None  # rough share of rows the bounds leave out
     epsilon: float = 0.0  # certified ε of the profile
+    affected_at_most: float | None = None  # the share of persons cut, at most (the noisy tails plus twice their sd)
 
 
 ONE_ROW = Bounds(rows=1, groups=1, chosen="one-row")
@@ -54,8 +57,10 @@ def bounds_from(profile: list[tuple[int, int, int]], rows: int, groups: int, key
     r = rows or _edge(clean_rows)
     g = (groups or _edge(clean_groups)) if keys else 1
     given = rows > 0 and (groups > 0 or not keys)
-    affected, lost = _cut(clean_rows, clean_groups, r, g)
-    return Bounds(r, g, "given" if given else "estimated", affected, lost, eps_r + eps_g)
+    raw = noisy_rows.astype(np.float64), noisy_groups.astype(np.float64)
+    affected, lost = _cut(*raw, clean_rows, clean_groups, r, g)
+    most = _at_most(noisy_rows, noisy_groups, r, g, scale)
+    return Bounds(r, g, "given" if given else "estimated", affected, lost, eps_r + eps_g, most)
 
 
 def _clean(noisy: np.ndarray, scale: float) -> np.ndarray:
@@ -63,24 +68,38 @@ def _clean(noisy: np.ndarray, scale: float) -> np.ndarray:
 
 
 def _edge(noisy: np.ndarray) -> int:
-    """The smallest bucket edge above which at most TAIL of the persons fall."""
+    """The edge one bucket above the smallest one above which at most TAIL of the persons fall: the headroom
+    covers the thin tail too small to clear the noise (tails thin out; noise grows only linearly in the bound)."""
     total = max(float(noisy.sum()), 1.0)
     above = noisy[::-1].cumsum()[::-1]  # above[b]: persons in bucket b or higher
-    for b, edge in enumerate(EDGES):
+    for b in range(len(EDGES)):
         if above[b + 1] <= TAIL * total:
-            return edge
+            return EDGES[b + 1] if b + 1 < len(EDGES) else MAX_BOUND
     return MAX_BOUND
 
 
-def _cut(by_rows: np.ndarray, by_groups: np.ndarray, r: int, g: int) -> tuple[float, float]:
-    """(share of persons cut, rough share of rows left out) for bounds (r, g), from the two marginals."""
-    total = max(float(by_rows.sum()), float(by_groups.sum()))
-    if total <= 0:
-        return 0.0, 0.0
-    cut_r = float(by_rows[MIDDLES > r].sum()) / total
-    cut_g = float(by_groups[MIDDLES > g].sum()) / total
-    mean_r = float((by_rows * MIDDLES).sum()) / max(float(by_rows.sum()), 1.0)
-    mean_g = float((by_groups * MIDDLES).sum()) / max(float(by_groups.sum()), 1.0)
-    lost_r = float((by_rows * np.maximum(MIDDLES - r, 0)).sum()) / max(float(by_rows.sum()), 1.0) / mean_r
-    lost_g = float((by_groups * np.maximum(MIDDLES - g, 0)).sum()) / max(float(by_groups.sum()), 1.0) / mean_g
-    return min(cut_r + cut_g, 1.0), min(lost_r + lost_g, 1.0)
+def _at_most(by_rows: np.ndarray, by_groups: np.ndarray, r: int, g: int, scale: float) -> float:
+    total = max(float(by_rows.sum()), 1.0)
+    most = 0.0
+    for counts, bound in ((by_rows, r), (by_groups, g)):
+        tail = MIDDLES > bound
+        most += max(float(counts[tail].sum()), 0.0) + 2 * scale * math.sqrt(2 * int(tail.sum()))
+    return min(most / total, 1.0)
+
+
+def _cut(
+    raw_rows: np.ndarray, raw_groups: np.ndarray, rows: np.ndarray, groups: np.ndarray, r: int, g: int
+) -> tuple[float, float]:
+    """(share of persons cut, rough share of rows left out) for bounds (r, g). The persons cut come from the raw
+    noisy marginals (not floored, so that the noise of empty buckets cancels out rather than adds up); the rows
+    left out from the cleaned ones, rows and groups taken as independent: a person keeps min(r, L) of r rows, and
+    of its g groups min(g, G): 1 − E[min(r, L)]·E[min(g, G)/g] / E[r]."""
+    total = max(float(raw_rows.sum()), float(raw_groups.sum()), 1.0)
+    cut = (float(raw_rows[MIDDLES > r].sum()) + float(raw_groups[MIDDLES > g].sum())) / total
+    if rows.sum() <= 0 or groups.sum() <= 0:
+        return min(max(cut, 0.0), 1.0), 0.0
+    mean = float((rows * MIDDLES).sum() / rows.sum())
+    kept_rows = float((rows * np.minimum(MIDDLES, r)).sum() / rows.sum())
+    kept_groups = float((groups * np.minimum(MIDDLES, g) / MIDDLES).sum() / groups.sum())
+    lost = 1.0 - min(kept_rows, mean * kept_groups) / mean
+    return min(max(cut, 0.0), 1.0), min(max(lost, 0.0), 1.0)

@@ -55,6 +55,7 @@ def analyze(
         dp=dp,
         entity=entity[0] if entity else None,
         entity_sql=entity[1] if entity else None,
+        entity_type=_entity_type(q, entity[0]) if entity else "",
     )
 
 
@@ -88,6 +89,12 @@ def _entity(q: Query) -> tuple[str, str] | None:
         return None
     ((table, column),) = raw
     return f"{table}.{column}", node.sql(dialect=DIALECT)
+
+
+def _entity_type(q: Query, entity: str) -> str:
+    table, column = entity.split(".", 1)
+    spec = q.column(table, column)
+    return spec.type if spec is not None else ""
 
 
 def _population(q: Query) -> str | None:

@@ -2,20 +2,19 @@
 bounded per person, and aggregated again (as Google's DP SQL and Tumult Analytics do).
 
 The outer SELECT's FROM, joins and WHERE stay as written; its projections become the person (``__pid``), each
-group key (``__k<i>``) and each aggregate's argument (``__a<j>``) — the *source*. Then, per person, at most
-``R`` rows in each group (chosen at random: ``row_number() OVER (PARTITION BY person, keys ORDER BY random())``)
-and at most ``G`` groups (ranked by a salted hash of the keys, a fresh salt each run) are kept, and the developer's
-aggregates run over those rows, each argument clamped into its range. One person then moves one group's COUNT by
-at most R, its COUNT(DISTINCT person) by 1, its SUM by R·max(|lo|, |hi|), and at most G groups: the sensitivities
-the noise is scaled to (``control/dp.py``).
+group key (``__k<i>``) and each aggregate's argument (``__a<j>``) — the *source*. Then, per person, at most ``G``
+groups (ranked by a hash of the keys salted afresh each run) and, among their rows, at most ``L`` rows in all
+(drawn at random) are kept — Tumult Analytics' MaxGroupsPerID and MaxRowsPerID — and the developer's aggregates
+run over those rows, each argument clamped into its range. One person then moves a COUNT column by at most L over
+all groups, a COUNT(DISTINCT person) column by min(G, L), a SUM column by L·max(|lo|, |hi|): the sensitivities the
+noise is scaled to (``control/dp.py``).
 
 A source with at most one row per person (a table with one row per person, a derived table grouped by the
-person) needs no bounding: R = G = 1 hold by construction, and no window runs.
+person) needs no bounding: L = G = 1 hold by construction, and no window runs.
 
-The *profile* query (``profile_sql``) counts persons by (most rows in one group, groups) in power-of-two-ish
-buckets: one person is in one bucket, so its noisy histogram (sensitivity 1) both chooses R and G when the
-developer gave none and estimates the share of persons (and of rows) the bounds leave out: the bias the result
-states."""
+The *profile* query (``profile_sql``) counts persons by (rows in all, groups) in power-of-two-ish buckets: one
+person is in one bucket, so its noisy histograms (sensitivity 1) both choose L and G when the developer gave none
+and estimate the share of persons (and of rows) the bounds leave out: the bias the result states."""
 
 from __future__ import annotations
 
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from gongshu.sandbox.sql.interval import Range, range_of
+from gongshu.sandbox.sql.outputs import limit_of, output_of
 from gongshu.sandbox.sql.query import DIALECT, Query
 
 # Upper edges of the profile's buckets; a value above the last falls in one more bucket.
@@ -63,7 +63,8 @@ class DpPlan:
     bounded: bool  # rows per person may exceed one: windows bound them
     public_keys: dict[int, tuple[str, ...]] = field(default_factory=dict)  # key output → declared values
     names: list[str] = field(default_factory=list)  # every output's name, in order
-    order: list[tuple[int, bool]] = field(default_factory=list)  # ORDER BY: (key output, descending), applied after
+    order: list[tuple[int, bool]] = field(default_factory=list)  # ORDER BY: (output, descending), applied after noise
+    limit: int | None = None  # LIMIT, applied after noise
 
     @property
     def all_keys_public(self) -> bool:
@@ -96,23 +97,26 @@ class DpPlan:
         if not self.bounded:
             return f'{self._with()} SELECT {select} FROM "__src"{group}'
         salt = secrets.randbits(31) if salt is None else salt
-        part = ", ".join(['"__pid"', *keys])
-        hashed = f"hash({', '.join([*keys, str(salt)])})"
-        rank = f'dense_rank() OVER (PARTITION BY "__pid" ORDER BY {hashed}, {", ".join(keys)})'
-        windows = f'row_number() OVER (PARTITION BY {part} ORDER BY "__u") AS "__rr"'
-        where = f'"__rr" <= {int(rows)}'
-        if keys:
-            windows += f', {rank} AS "__gr"'
-            where += f' AND "__gr" <= {int(groups)}'
         drawn = '"__r" AS (SELECT *, random() AS "__u" FROM "__src")'  # a window cannot order by random() itself
-        bounded = f'"__b" AS (SELECT *, {windows} FROM "__r")'
-        return f'{self._with(drawn, bounded)} SELECT {select} FROM "__b" WHERE {where}{group}'
+        ctes, rows_from = [drawn], '"__r"'
+        if keys:  # at most G groups per person, ranked by a salted hash of their keys (ties broken by the keys)
+            hashed = f"hash({', '.join([*keys, str(salt)])})"
+            rank = f'dense_rank() OVER (PARTITION BY "__pid" ORDER BY {hashed}, {", ".join(keys)})'
+            ctes.append(
+                f'"__g" AS (SELECT * FROM (SELECT *, {rank} AS "__gr" FROM "__r") WHERE "__gr" <= {int(groups)})'
+            )
+            rows_from = '"__g"'
+        # then at most L rows per person in all, drawn at random
+        ctes.append(
+            f'"__b" AS (SELECT *, row_number() OVER (PARTITION BY "__pid" ORDER BY "__u") AS "__rr" FROM {rows_from})'
+        )
+        return f'{self._with(*ctes)} SELECT {select} FROM "__b" WHERE "__rr" <= {int(rows)}{group}'
 
     def profile_sql(self) -> str:
-        """Persons by (bucket of the most rows they have in one group, bucket of their number of groups)."""
+        """Persons by (bucket of their rows in all, bucket of their number of groups)."""
         keys = ", ".join(['"__pid"', *(f'"__k{i}"' for i in range(len(self.keys)))])
         per_group = f'"__pg" AS (SELECT "__pid", COUNT(*) AS "__c" FROM "__src" GROUP BY {keys})'
-        per_person = '"__pp" AS (SELECT MAX("__c") AS "__r", COUNT(*) AS "__g" FROM "__pg" GROUP BY "__pid")'
+        per_person = '"__pp" AS (SELECT SUM("__c") AS "__r", COUNT(*) AS "__g" FROM "__pg" GROUP BY "__pid")'
         return (
             f'{self._with(per_group, per_person)} SELECT {_bucket("__r")} AS "__rb", {_bucket("__g")} AS "__gb", '
             'COUNT(*) AS "__m" FROM "__pp" GROUP BY 1, 2'
@@ -154,21 +158,19 @@ def plan(q: Query) -> DpPlan:
         bounded=person is not None and not one_row_per_person(q),
         public_keys=_public_keys(q, keys),
         names=[o.column.name for o in outputs],
-        order=_order(q, keys),
+        order=_order(q),
+        limit=limit_of(q),
     )
 
 
-def _order(q: Query, keys: list[int]) -> list[tuple[int, bool]]:
-    """The developer's ORDER BY over group keys (dp-shape allows no other), as (output, descending)."""
+def _order(q: Query) -> list[tuple[int, bool]]:
+    """The developer's ORDER BY over output columns (dp-shape allows no other), as (output, descending)."""
     order = q.qualified.args.get("order")
     out = []
     for o in order.expressions if order else []:
-        node = o.this if isinstance(o, exp.Ordered) else o
-        for i in keys:
-            bound = q.outputs[i].bound
-            if node == bound.unalias() or (isinstance(node, exp.Column) and node.name == bound.alias_or_name):
-                out.append((i, bool(o.args.get("desc"))))
-                break
+        i = output_of(q, o)
+        if i is not None:
+            out.append((i, bool(o.args.get("desc")) if isinstance(o, exp.Ordered) else False))
     return out
 
 

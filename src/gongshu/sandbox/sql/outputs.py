@@ -80,3 +80,27 @@ def _kind(node: exp.Expr | None) -> AggKind:
     if isinstance(node, exp.Avg):
         return "avg"
     return "other"
+
+
+def output_of(q: Query, key: exp.Expr) -> int | None:
+    """The output an ORDER BY key names: by alias, by position or by the same expression; None if none."""
+    node = key.this if isinstance(key, exp.Ordered) else key
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
+        i = int(node.this) - 1
+        return i if 0 <= i < len(q.outputs) else None
+    for i, o in enumerate(q.outputs):
+        if node == o.bound.unalias() or (
+            isinstance(node, exp.Column) and not node.table and node.name == o.column.name
+        ):
+            return i
+        if isinstance(node, exp.Column) and node.name == o.bound.alias_or_name:
+            return i
+    return None
+
+
+def limit_of(q: Query) -> int | None:
+    limit = q.qualified.args.get("limit")
+    value = limit.args.get("expression") if limit is not None else None
+    if isinstance(value, exp.Literal) and not value.is_string and value.this.isdigit() and int(value.this) > 0:
+        return int(value.this)
+    return None

@@ -21,11 +21,9 @@ SELECT band, sum(n) AS s FROM (SELECT 身份证号, count(*) AS n, 区县 AS ban
 -- rule: dp-shape
 SELECT 区县, count(*) AS n FROM 人员 GROUP BY 区县 HAVING count(*) > 5
 -- rule: dp-shape
-SELECT 区县, count(*) AS n FROM 人员 GROUP BY 区县 LIMIT 3
+SELECT 区县, count(*) AS n FROM 人员 GROUP BY 区县 LIMIT 3 OFFSET 1
 -- rule: dp-shape
-SELECT 区县, count(*) AS n FROM 人员 GROUP BY 区县 ORDER BY n DESC
--- rule: dp-shape
-SELECT 区县, count(*) AS n FROM 人员 GROUP BY 区县 ORDER BY count(*)
+SELECT 区县, count(*) AS n FROM 人员 GROUP BY 区县 ORDER BY sum(工资)
 -- rule: dp-shape
 SELECT count(*) AS n FROM 人员 GROUP BY 区县
 -- rule: subquery-condition

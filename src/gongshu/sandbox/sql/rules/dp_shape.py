@@ -1,13 +1,12 @@
 """Rule (DP only): the outer query is one aggregation the release can take apart — GROUP BY keys that are output
-columns, no DISTINCT, no HAVING, LIMIT, QUALIFY, and ordering by group keys only (derived tables and CTEs are fine:
-the population and dp-person rules keep each of their rows to one person)."""
+columns, no DISTINCT, HAVING or QUALIFY (derived tables and CTEs are fine: the population and dp-person rules keep
+each of their rows to one person). ORDER BY output columns and LIMIT n apply to the noisy result after release
+(post-processing: "the ten departments with the most visits" costs no more privacy)."""
 
 from __future__ import annotations
 
-from sqlglot import exp
-
 from gongshu.sandbox.spec import Finding
-from gongshu.sandbox.sql.functions import is_aggregate
+from gongshu.sandbox.sql.outputs import limit_of, output_of
 from gongshu.sandbox.sql.query import Query
 from gongshu.sandbox.sql.rules._common import passed, refuse
 
@@ -18,7 +17,7 @@ def dp_shape(q: Query) -> Finding | None:
     if not q.dp:
         return None
     tree = q.qualified
-    for key, zh in (("having", "HAVING"), ("limit", "LIMIT"), ("qualify", "QUALIFY"), ("distinct", "DISTINCT")):
+    for key, zh in (("having", "HAVING"), ("qualify", "QUALIFY"), ("distinct", "DISTINCT"), ("offset", "OFFSET")):
         if tree.args.get(key):
             refuse(
                 q,
@@ -31,14 +30,17 @@ def dp_shape(q: Query) -> Finding | None:
     _keys_are_outputs(q)
     order = tree.args.get("order")
     for key in order.expressions if order else []:
-        if any(is_aggregate(n) for n in key.walk()) or _names_aggregate(q, key):
+        if output_of(q, key) is None:
             refuse(
                 q,
                 _RULE,
-                "差分隐私查询只能按分组键排序",
-                "a differentially private query may order by group keys only",
+                "差分隐私查询只能按输出列排序（写列名或与输出相同的表达式）",
+                "a differentially private query may order by its output columns only (their names or expressions)",
                 key,
             )
+    limit = tree.args.get("limit")
+    if limit is not None and limit_of(q) is None:
+        refuse(q, _RULE, "LIMIT 须为正整数常量", "LIMIT must be a positive whole number", limit)
     return passed(
         _RULE,
         "差分隐私查询：最外层是一次分组聚合，分组键都在输出中",
@@ -60,10 +62,3 @@ def _keys_are_outputs(q: Query) -> None:
                 "every group key of a differentially private query must be an output column",
                 key,
             )
-
-
-def _names_aggregate(q: Query, key: exp.Expr) -> bool:
-    col = key.this if isinstance(key, exp.Ordered) else key
-    if isinstance(col, exp.Column) and not col.table:
-        return any(o.column.role == "aggregate" and o.bound.alias_or_name == col.name for o in q.outputs)
-    return False

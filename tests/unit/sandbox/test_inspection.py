@@ -13,7 +13,7 @@ import skops.io as sio
 from onnx import TensorProto, helper, numpy_helper
 from sklearn.linear_model import LogisticRegression
 
-from gongshu.sandbox.contents import MAX_VALUES, content_of
+from gongshu.sandbox.inspection import MAX_VALUES, content_of
 
 IDS = [f"41010219{60 + i}0101{i:03d}X" for i in range(30)]
 
