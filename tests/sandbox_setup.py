@@ -109,6 +109,7 @@ def build_sandbox(
     data: list[list[object]] | None = None,
     min_cell_count: int = 10,
     epsilon: float = 1.0,
+    auto_release_dp: bool = False,
     personal_without_dp: bool = True,
 ) -> Sandbox:
     """Organizations and users, a graded resource with a declared income range (``data``, by default
@@ -128,6 +129,7 @@ def build_sandbox(
         epsilon=epsilon,
         min_cell_count=min_cell_count,
         price_terms="按次计费",
+        auto_release_dp=auto_release_dp,
         personal_without_dp=personal_without_dp,
     )
     with platform.uow(write=True) as uow:

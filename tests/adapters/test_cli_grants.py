@@ -226,3 +226,18 @@ def test_overdue_reviews_are_listed_and_agreements_expire_and_renew(
     assert ok("agreement", "sweep").split() == [agreement, "已到期", "expired"]
     assert "已到期 expired" in ok("agreement", "show", agreement)
     assert "已到期" in json.dumps(json.loads(ok("disclosure", "--year", "2027")), ensure_ascii=False)
+
+
+def test_releasing_dp_results_without_review_is_an_explicit_term_shown_in_the_agreement_and_the_disclosure(
+    tmp_path: Path, codes: dict[str, str]
+) -> None:
+    number = apply_and_review(tmp_path, codes)
+    agreement = ok("agreement", "make", number, "--auto-release-dp", "--fee-cap", "每年不超过 10 万元", "--as", "sjj")
+    agreement = agreement.strip()
+    for party in ("sjj", "yunying", "dev1"):
+        ok("agreement", "sign", agreement, "--as", party)
+    data = json.loads(ok("agreement", "show", agreement, "--json"))
+    assert data["content"]["privacy"]["auto_release_dp"] is True
+    assert "免人工审定即发布（本协议明示条款）" in ok("agreement", "show", agreement, "--html")
+    [entry] = json.loads(ok("disclosure"))
+    assert entry["number"] == agreement and entry["auto_release_dp"] is True

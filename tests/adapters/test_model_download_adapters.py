@@ -42,7 +42,7 @@ def approved(platform: Platform, tmp_path: Path):
     assert Worker(platform, execute).run_one() == number
     for who in sb.operators:
         with platform.uow(write=True) as uow:
-            review.decide(uow, actor(platform, who), number, "approve", "同意")
+            review.decide(uow, actor(platform, who), number, "approve", "同意", review.ALL_PASSED)
     return sb, number
 
 

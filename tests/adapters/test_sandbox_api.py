@@ -19,9 +19,11 @@ from gongshu.api.errors import status_for
 from gongshu.platform import Platform
 from gongshu.sandbox.errors import BudgetExhausted, EngineError, IsolationError, JobNotFound, SqlRefused
 from gongshu.sandbox.queue import Worker
+from gongshu.sandbox.review import CHECKLIST
 from gongshu.sandbox.work import execute
 from sandbox_setup import ITEMS, Sandbox, build_sandbox, income_rows
 
+APPROVE = {"decision": "approve", "comment": "同意", "checklist": dict.fromkeys(CHECKLIST, True)}
 BY_DISTRICT = 'SELECT "区县", COUNT(*) AS "人数", AVG("月收入") AS "平均月收入" FROM "居民收入抽样信息" GROUP BY "区县"'
 
 
@@ -82,20 +84,20 @@ def test_a_query_runs_is_approved_by_two_reviewers_and_only_then_downloads(
     ran = ok(client.get(f"/api/v1/jobs/{number}", headers=dev))
     assert ran["status"] == "in_review", ran["error"]
     [out] = ran["outputs"]
-    assert out["preview"]["columns"] == ["区县", "人数", "平均月收入"] and out["rows"] == 5
+    assert out["columns"] == ["区县", "人数", "平均月收入"] and out["rows"] == 5 and out["preview"] is None
     assert ran["policy_report"] and ran["control_report"]
     early = client.get(f"/api/v1/jobs/{number}/outputs/{out['name']}", headers=dev)
     assert early.status_code == 409 and early.json()["error"]["values"]["status"] == "in_review"
 
     queue = ok(client.get("/api/v1/jobs/review-queue", headers=headers["yunying1"]))
     assert [j["number"] for j in queue] == [number]
-    first = ok(client.post(f"/api/v1/jobs/{number}/reviews", headers=headers["yunying1"], json={"decision": "approve"}))
+    first = ok(client.post(f"/api/v1/jobs/{number}/reviews", headers=headers["yunying1"], json=APPROVE))
     assert first["status"] == "in_review" and len(first["reviews"]) == 1
-    again = client.post(f"/api/v1/jobs/{number}/reviews", headers=headers["yunying1"], json={"decision": "approve"})
+    again = client.post(f"/api/v1/jobs/{number}/reviews", headers=headers["yunying1"], json=APPROVE)
     assert again.status_code == 409
     assert ok(client.get("/api/v1/jobs/review-queue", headers=headers["yunying1"])) == []
     second = client.post(
-        f"/api/v1/jobs/{number}/reviews", headers=headers["yunying2"], json={"decision": "approve", "comment": "可发布"}
+        f"/api/v1/jobs/{number}/reviews", headers=headers["yunying2"], json={**APPROVE, "comment": "可发布"}
     )
     assert ok(second)["status"] == "approved"
 
@@ -126,7 +128,7 @@ def test_the_submitting_organization_and_providers_not_concerned_cannot_review(
     number = ok(submit(client, sandbox, headers[sandbox.developer]), 201)["number"]
     run_jobs(platform)
     for who, status in ((sandbox.developer, 403), (sandbox.colleague, 403), (sandbox.stranger, 404)):
-        r = client.post(f"/api/v1/jobs/{number}/reviews", headers=headers[who], json={"decision": "approve"})
+        r = client.post(f"/api/v1/jobs/{number}/reviews", headers=headers[who], json=APPROVE)
         assert r.status_code == status, (who, r.text)
     view = ok(client.get(f"/api/v1/jobs/{number}", headers=headers[sandbox.developer]))
     assert view["reviews"] == [] and view["status"] == "in_review" and not view["can_review"]
@@ -200,3 +202,66 @@ def test_every_sandbox_error_maps_to_its_http_status() -> None:
     assert status_for(EngineError("timeout", "超时", "timeout")) == 422
     assert status_for(IsolationError("network", "网络", "network")) == 422
     assert status_for(JobNotFound("ZY-1")) == 404
+
+
+def _result_cells(platform: Platform, number: str) -> list[str]:
+    """The group keys and averages of a job's result file (the counts are small numbers found anywhere)."""
+    with (platform.settings.jobs_dir / number / "result.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))[1:]
+    return [r[0] for r in rows] + [r[2] for r in rows]
+
+
+@pytest.mark.usefixtures("backend")
+def test_a_submitter_reading_its_job_in_review_through_the_api_finds_none_of_its_values(
+    client: TestClient, platform: Platform, sandbox: Sandbox, headers: dict[str, dict[str, str]]
+) -> None:
+    dev = headers[sandbox.developer]
+    number = ok(submit(client, sandbox, dev), 201)["number"]
+    run_jobs(platform)
+    cells = _result_cells(platform, number)
+    for who in (sandbox.developer, sandbox.colleague):
+        for path in (f"/api/v1/jobs/{number}", "/api/v1/jobs"):
+            body = client.get(path, headers=headers[who]).text
+            assert [c for c in cells if c in body] == [], (who, path)
+    shape = ok(client.get(f"/api/v1/jobs/{number}", headers=dev))
+    assert shape["outputs"][0]["columns"] == ["区县", "人数", "平均月收入"] and shape["outputs"][0]["rows"] == 5
+    reviewer = client.get(f"/api/v1/jobs/{number}", headers=bearer(platform, sandbox.bureau)).text
+    assert all(c in reviewer for c in cells)
+
+
+def test_the_bureau_reviews_through_the_api_and_an_approval_needs_the_whole_checklist(
+    client: TestClient, platform: Platform, sandbox: Sandbox, headers: dict[str, dict[str, str]]
+) -> None:
+    number = ok(submit(client, sandbox, headers[sandbox.developer]), 201)["number"]
+    run_jobs(platform)
+    bureau = bearer(platform, sandbox.bureau)
+    assert [j["number"] for j in ok(client.get("/api/v1/jobs/review-queue", headers=bureau))] == [number]
+    half = {**APPROVE, "checklist": {"usability": True, "consistency": True}}
+    refused = client.post(f"/api/v1/jobs/{number}/reviews", headers=bureau, json=half)
+    assert refused.status_code == 422 and refused.json()["error"]["values"]["missing"] == "compliance, security"
+    done = ok(client.post(f"/api/v1/jobs/{number}/reviews", headers=bureau, json=APPROVE))
+    assert done["reviews"][0]["checklist"] == dict.fromkeys(CHECKLIST, True) and done["reviews"][0]["org"] == "SJJ"
+
+
+@pytest.mark.usefixtures("backend")
+def test_after_revocation_downloads_stop_and_the_developer_records_the_destruction(
+    client: TestClient, platform: Platform, sandbox: Sandbox, headers: dict[str, dict[str, str]]
+) -> None:
+    dev = headers[sandbox.developer]
+    number = ok(submit(client, sandbox, dev), 201)["number"]
+    run_jobs(platform)
+    for who in sandbox.operators:
+        ok(client.post(f"/api/v1/jobs/{number}/reviews", headers=headers[who], json=APPROVE))
+    url = f"/api/v1/jobs/{number}/outputs/result.csv"
+    assert client.get(url, headers=dev).status_code == 200
+    bureau = bearer(platform, sandbox.bureau)
+    early = client.post(f"/api/v1/jobs/{number}/disposal", headers=dev, json={"kind": "destroyed"})
+    assert early.status_code == 409
+    revoked = client.post(f"/api/v1/agreements/{sandbox.agreement}/revoke", headers=bureau, json={"reason": "违约"})
+    assert revoked.status_code == 200, revoked.text
+    late = client.get(url, headers=dev)
+    assert late.status_code == 409 and late.json()["error"]["values"]["status"] == "revoked"
+    body = {"kind": "destroyed", "note": "已删除全部副本"}
+    assert client.post(f"/api/v1/jobs/{number}/disposal", headers=headers["yunying1"], json=body).status_code == 403
+    recorded = ok(client.post(f"/api/v1/jobs/{number}/disposal", headers=dev, json=body), 201)
+    assert recorded["disposals"][0]["kind"] == "destroyed" and not recorded["can_dispose"]

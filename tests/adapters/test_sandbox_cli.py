@@ -22,6 +22,7 @@ from gongshu.sandbox.work import execute
 from sandbox_setup import ITEMS, Sandbox, build_sandbox
 
 runner = CliRunner()
+CHECKS = ("--check", "usability", "--check", "consistency", "--check", "compliance", "--check", "security")
 BY_DISTRICT = 'SELECT "区县", COUNT(*) AS "人数", SUM("月收入") AS "收入合计" FROM "居民收入抽样信息" GROUP BY "区县"'
 
 
@@ -83,9 +84,9 @@ def test_a_job_goes_from_submission_through_the_worker_and_two_reviews_to_its_ou
     assert code == 1 and "error:" in err
 
     assert number in ok("job", "queue", "--as", "yunying1")
-    assert "待审定" in ok("job", "review", number, "approve", "--as", "yunying1")
+    assert "待审定" in ok("job", "review", number, "approve", *CHECKS, "--comment", "同意", "--as", "yunying1")
     assert number not in ok("job", "queue", "--as", "yunying1")
-    assert "审定通过" in ok("job", "review", number, "approve", "--comment", "同意", "--as", "yunying2")
+    assert "审定通过" in ok("job", "review", number, "approve", *CHECKS, "--comment", "同意", "--as", "yunying2")
 
     target = tmp_path / "result.csv"
     ok("job", "output", number, "result.csv", "-o", str(target), *dev)
@@ -153,3 +154,52 @@ def test_serve_runs_the_configured_job_workers_in_threads_until_shutdown(
 
 def _status(number: str) -> str:
     return str(json.loads(ok("job", "status", number, "--json", "--as", "kfz"))["status"])
+
+
+def _cells(platform: Platform, number: str) -> list[str]:
+    """The group keys and sums of a job's result file."""
+    with (platform.settings.jobs_dir / number / "result.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))[1:]
+    return [r[0] for r in rows] + [r[2] for r in rows]
+
+
+@pytest.mark.usefixtures("backend")
+def test_a_submitter_reading_its_job_in_review_from_the_command_line_finds_none_of_its_values(
+    platform: Platform, sandbox: Sandbox
+) -> None:
+    number = ok("job", "submit", sandbox.agreement, "--sql", BY_DISTRICT, "--as", "kfz").strip()
+    ok("worker", "--once")
+    cells = _cells(platform, number)
+    for who in ("kfz", "kfz2"):
+        for args in (("job", "status", number), ("job", "status", number, "--json"), ("job", "list", "--json")):
+            said = ok(*args, "--as", who)
+            assert [c for c in cells if c in said] == [], (who, args)
+    assert "审定通过后可见" in ok("job", "status", number, "--as", "kfz")
+    assert all(c in ok("job", "status", number, "--as", "sjj") for c in cells)  # the bureau reviews: it sees
+
+
+def test_a_review_from_the_command_line_needs_the_checklist_and_shows_it(sandbox: Sandbox) -> None:
+    number = ok("job", "submit", sandbox.agreement, "--sql", BY_DISTRICT, "--as", "kfz").strip()
+    ok("worker", "--once")
+    code, _, err = run("job", "review", number, "approve", "--check", "usability", "--comment", "同意", "--as", "sjj")
+    assert code == 1 and "未确认" in err
+    assert "待审定" in ok("job", "review", number, "approve", *CHECKS, "--comment", "同意", "--as", "sjj")
+    assert "清单 checklist: usability ✓, consistency ✓, compliance ✓, security ✓" in ok(
+        "job", "status", number, "--as", "kfz"
+    )
+
+
+def test_the_developer_records_from_the_command_line_the_return_of_outputs_after_the_agreement_ended(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    number = ok("job", "submit", sandbox.agreement, "--sql", BY_DISTRICT, "--as", "kfz").strip()
+    ok("worker", "--once")
+    for who in sandbox.operators:
+        ok("job", "review", number, "approve", *CHECKS, "--comment", "同意", "--as", who)
+    code, _, err = run("job", "dispose", number, "returned", "--as", "kfz")
+    assert code == 1 and "仍在有效期内" in err
+    ok("agreement", "revoke", sandbox.agreement, "--reason", "违反约定用途", "--as", "sjj")
+    code, _, err = run("job", "output", number, "result.csv", "-o", str(tmp_path / "late.csv"), "--as", "kfz")
+    assert code == 1 and "不能再下载" in err and not (tmp_path / "late.csv").exists()
+    assert "已归还 returned" in ok("job", "dispose", number, "returned", "--note", "光盘已交回", "--as", "kfz")
+    assert "处置 disposal: 已归还 returned · kfz 光盘已交回" in ok("job", "status", number, "--as", "sjj")

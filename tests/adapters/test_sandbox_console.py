@@ -18,6 +18,11 @@ from gongshu.sandbox.work import execute
 from sandbox_setup import Sandbox, build_sandbox, dominated_rows
 
 BY_DISTRICT = 'SELECT "区县", COUNT(*) AS "人数", AVG("月收入") AS "平均月收入" FROM "居民收入抽样信息" GROUP BY "区县"'
+APPROVE = {
+    "decision": "approve",
+    "comment": "同意",
+    "checklist": ["usability", "consistency", "compliance", "security"],
+}
 JOB_PAGE = re.compile(r"/sandbox/jobs/([^?]+)\?done=submitted")
 
 
@@ -99,7 +104,7 @@ def test_a_query_goes_from_the_form_through_two_reviewers_to_the_download_link(
     assert number in reviewer.get("/sandbox/review").text
     review_page = reviewer.get(f"/sandbox/jobs/{number}")
     assert f'action="/sandbox/jobs/{number}/review"' in review_page.text
-    approved = post(reviewer, f"/sandbox/jobs/{number}/review", {"decision": "approve"}, page=f"/sandbox/jobs/{number}")
+    approved = post(reviewer, f"/sandbox/jobs/{number}/review", APPROVE, page=f"/sandbox/jobs/{number}")
     assert approved.status_code == 303
     after = reviewer.get(approved.headers["location"])
     assert "已记录您的同意意见" in after.text and "1/2 人同意" in text_of(after)
@@ -107,7 +112,7 @@ def test_a_query_goes_from_the_form_through_two_reviewers_to_the_download_link(
     assert number not in reviewer.get("/sandbox/review").text
 
     second = login("yunying2")
-    decided = post(second, f"/sandbox/jobs/{number}/review", {"decision": "approve", "comment": "可发布"}, page="/")
+    decided = post(second, f"/sandbox/jobs/{number}/review", {**APPROVE, "comment": "可发布"}, page="/")
     assert decided.status_code == 303
     final = dev.get(f"/sandbox/jobs/{number}")
     assert "审定通过" in final.text and "可发布" in final.text
@@ -138,7 +143,7 @@ def test_a_rejection_needs_a_comment_and_is_shown_to_the_developer(
     provider = login(sandbox.provider)
     page = f"/sandbox/jobs/{number}"
     bare = post(provider, f"/sandbox/jobs/{number}/review", {"decision": "reject"}, page=page)
-    assert bare.status_code == 422 and "不同意时须填写意见" in bare.text
+    assert bare.status_code == 422 and "每次审定都须填写意见" in bare.text
     done = post(provider, f"/sandbox/jobs/{number}/review", {"decision": "reject", "comment": "分组过细"}, page=page)
     assert done.status_code == 303
     final = login(sandbox.developer).get(page)
@@ -201,7 +206,94 @@ def test_a_cell_hidden_by_output_control_shows_as_suppressed(login: Login, platf
     sql = 'SELECT "区县", COUNT(*) AS "人数", SUM("月收入") AS "收入合计" FROM "居民收入抽样信息" GROUP BY "区县"'
     number = submitted(dev, sandbox, sql)
     run_jobs(platform)
-    page = dev.get(f"/sandbox/jobs/{number}")
+    page = login("yunying1").get(f"/sandbox/jobs/{number}")  # a reviewer reads the controlled values
     assert "待审定" in page.text
     assert 'class="muted suppressed">已抑制</td>' in page.text
     assert "优势规则" in text_of(page) and str(50000 * 2 + 1000) not in page.text
+    assert "已抑制</td>" not in dev.get(f"/sandbox/jobs/{number}").text  # the submitter: the shape only
+
+
+def _cells(platform: Platform, number: str) -> list[str]:
+    import csv
+
+    with (platform.settings.jobs_dir / number / "result.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))[1:]
+    return [r[0] for r in rows] + [r[2] for r in rows]
+
+
+@pytest.mark.usefixtures("backend")
+def test_a_submitter_reading_its_job_in_review_on_the_console_finds_none_of_its_values(
+    login: Login, platform: Platform, sandbox: Sandbox
+) -> None:
+    number = submitted(login(sandbox.developer), sandbox)
+    run_jobs(platform)
+    cells = _cells(platform, number)
+    for who in (sandbox.developer, sandbox.colleague):
+        client = login(who)
+        for path in (f"/sandbox/jobs/{number}", f"/sandbox/jobs/{number}/status", "/sandbox"):
+            page = client.get(path).text
+            assert [c for c in cells if c in page] == [], (who, path)
+    page = login(sandbox.developer).get(f"/sandbox/jobs/{number}")
+    assert "看不到任何数值" in page.text and "<code>平均月收入</code>" in page.text
+    assert all(c in login(sandbox.bureau).get(f"/sandbox/jobs/{number}").text for c in cells)
+
+
+def test_the_review_form_asks_for_the_checklist_and_the_page_shows_each_reviewers_checklist(
+    login: Login, platform: Platform, sandbox: Sandbox
+) -> None:
+    number = submitted(login(sandbox.developer), sandbox)
+    run_jobs(platform)
+    bureau = login(sandbox.bureau)
+    page = f"/sandbox/jobs/{number}"
+    form = bureau.get(page).text
+    for key in ("usability", "consistency", "compliance", "security"):
+        assert f'name="checklist" value="{key}"' in form
+    half = {**APPROVE, "checklist": ["usability", "security"]}
+    refused = post(bureau, f"{page}/review", half, page=page)
+    assert refused.status_code == 422 and "未确认：一致性、合规性" in refused.text
+    assert "0/2 人同意" in text_of(bureau.get(page))
+    assert post(bureau, f"{page}/review", APPROVE, page=page).status_code == 303
+    shown = text_of(login(sandbox.developer).get(page))
+    assert "1/2 人同意" in shown and "可用性 通过" in shown and "安全性 通过" in shown
+
+
+def test_after_the_agreement_is_revoked_the_download_link_goes_and_the_disposal_form_records_destruction(
+    login: Login, platform: Platform, sandbox: Sandbox
+) -> None:
+    dev = login(sandbox.developer)
+    number = submitted(dev, sandbox)
+    run_jobs(platform)
+    page = f"/sandbox/jobs/{number}"
+    for who in sandbox.operators:
+        assert post(login(who), f"{page}/review", APPROVE, page=page).status_code == 303
+    assert f'href="/api/v1/jobs/{number}/outputs/result.csv"' in dev.get(page).text
+    assert 'action="' + page + '/disposal"' not in dev.get(page).text
+    bureau = login(sandbox.bureau)
+    revoked = post(bureau, f"/agreements/{sandbox.agreement}/revoke", {"reason": "违反约定用途"}, page="/")
+    assert revoked.status_code == 303, text_of(revoked)
+    after = dev.get(page).text
+    assert "/outputs/result.csv" not in after and "已审定的产出停止下载" in after
+    assert f'action="{page}/disposal"' in after
+    done = post(dev, f"{page}/disposal", {"kind": "destroyed", "note": "副本已全部删除"}, page=page)
+    assert done.status_code == 303
+    final = dev.get(done.headers["location"])
+    assert "已登记产出的处置" in final.text and "副本已全部删除" in final.text
+    assert f'action="{page}/disposal"' not in final.text
+    assert "已销毁" in login(sandbox.regulator).get(page).text
+
+
+def test_a_dp_job_released_under_the_agreement_term_says_so_on_its_page(
+    login: Login, platform: Platform, tmp_path: Path
+) -> None:
+    sandbox = build_sandbox(platform, tmp_path, auto_release_dp=True)
+    dev = login(sandbox.developer)
+    sql = 'SELECT "区县", COUNT(*) AS "人数" FROM "居民收入抽样信息" GROUP BY "区县"'
+    data = {"agreement": sandbox.agreement, "kind": "sql", "sql": sql, "dp": "true", "epsilon": "0.2"}
+    response = post(dev, "/sandbox/new", data, page="/sandbox/new")
+    found = JOB_PAGE.fullmatch(response.headers["location"])
+    assert found is not None
+    run_jobs(platform)
+    page = dev.get(f"/sandbox/jobs/{found.group(1)}").text
+    assert "审定通过" in page and "auto_release_dp" in page and "/outputs/result.csv" in page
+    agreement = dev.get(f"/agreements/{sandbox.agreement}").text
+    assert "差分隐私结果经输出控制后免人工审定即发布" in agreement

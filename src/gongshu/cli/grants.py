@@ -326,6 +326,9 @@ def make(
     price_terms: str = typer.Option("", "--price-terms", help="price terms of a paid use"),
     fee_cap: str = typer.Option("", "--fee-cap", help="the fee cap (收费上限) of a paid use"),
     dp_required: bool = typer.Option(False, "--dp-required", help="answer every query with differential privacy"),
+    auto_release_dp: bool = typer.Option(
+        False, "--auto-release-dp", help="release DP SQL results that passed output control without manual review"
+    ),
     personal_without_dp: bool = typer.Option(
         False,
         "--personal-without-dp",
@@ -339,6 +342,7 @@ def make(
         epsilon=epsilon,
         min_cell_count=min_cell,
         dp_required=dp_required,
+        auto_release_dp=auto_release_dp,
         personal_without_dp=personal_without_dp,
         price_terms=price_terms,
         fee_cap=fee_cap,

@@ -3,6 +3,7 @@ command line — synthetic samples, SQL and Python jobs, their review (一模型
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import threading
 import time
@@ -21,7 +22,7 @@ from gongshu.sandbox.states import FINAL, LABELS
 from gongshu.sandbox.views import job_view
 
 job_app = typer.Typer(
-    help="作业 jobs on real data: submit, status, list, output, review, queue, cancel", no_args_is_help=True
+    help="作业 jobs on real data: submit, status, list, output, review, queue, cancel, dispose", no_args_is_help=True
 )
 
 JSON_OUT = typer.Option(False, "--json", help="print JSON")
@@ -154,15 +155,41 @@ def describe(v: dict[str, Any]) -> list[str]:
             f"ε {control.get('epsilon_spent', 0):g}"
         )
     for o in v["outputs"]:
-        lines.append(f"  产出 output: {o['name']} ({o['kind']}, {o['bytes']} B) sha256 {o['sha256'][:16]}")
-        preview = o["preview"]
-        if preview:
-            lines.append("    " + " | ".join(preview["columns"]))
-            for row in preview["rows"][:10]:
-                lines.append("    " + " | ".join("已抑制" if c is None else str(c) for c in row))
+        rows = f", {o['rows']} 行 rows" if o["rows"] is not None else ""
+        lines.append(f"  产出 output: {o['name']} ({o['kind']}, {o['bytes']} B{rows}) sha256 {o['sha256'][:16]}")
+        if o["columns"] and not o["preview"]:
+            lines.append("    列 columns: " + " | ".join(o["columns"]))
+        lines += _content_lines(o)
+    if v["outputs"] and not v["values_shown"]:
+        lines.append("  产出内容审定通过后可见 / the outputs' values are shown once approved")
+    if v["log"]:
+        lines.append("  程序输出 log:")
+        lines += ["    " + line for line in v["log"].splitlines()[-40:]]
     for r in v["reviews"]:
         lines.append(f"  审定 review: {r['reviewer']} ({r['org']}) {r['decision']} {r['comment']}".rstrip())
+        if r["checklist"]:
+            lines.append(
+                "    清单 checklist: " + ", ".join(f"{k} {'✓' if ok else '✗'}" for k, ok in r["checklist"].items())
+            )
+    if v["auto_released"]:
+        lines.append("  按协议条款自动发布 / released automatically under the agreement's auto_release_dp term")
+    for d in v["disposals"]:
+        lines.append(f"  处置 disposal: {d['label']} {d['kind']} · {d['recorded_by']} {d['note']}".rstrip())
     return lines
+
+
+def _content_lines(o: dict[str, Any]) -> list[str]:
+    """What a reviewer reads of an output (table rows, JSON, text, ONNX or skops summary)."""
+    c = o["content"] or ({"type": "table", **o["preview"]} if o["preview"] else None)
+    if not c:
+        return []
+    if c["type"] == "table":
+        head = ["    " + " | ".join(c["columns"])]
+        return head + ["    " + " | ".join("已抑制" if x is None else str(x) for x in row) for row in c["rows"][:20]]
+    if c["type"] in ("json", "text"):
+        return ["    " + line for line in c["text"].splitlines()[:40]]
+    shown = {k: v for k, v in c.items() if k != "type"}
+    return ["    " + line for line in json.dumps(shown, ensure_ascii=False, indent=1).splitlines()[:60]]
 
 
 def _rows(views: list[dict[str, Any]]) -> None:
@@ -237,14 +264,36 @@ def approve_model_download(
 def decide(
     number: str = typer.Argument(..., help="the job number"),
     decision: str = typer.Argument(..., metavar="approve|reject"),
-    comment: str = typer.Option("", "--comment", help="your comment (required to reject)"),
+    comment: str = typer.Option("", "--comment", help="your comment (required)"),
+    checks: list[str] = typer.Option(
+        [],
+        "--check",
+        metavar="ITEM",
+        help="a checklist item you confirm: usability, consistency, compliance, security (an approval needs all four)",
+    ),
     as_user: str | None = AS_USER,
 ) -> None:
-    """一模型一审定: approve or reject a job's outputs (two independent reviewers release them)."""
+    """一模型一审定: approve or reject a job's outputs with the checklist (可用性、一致性、合规性、安全性) and a
+    comment (two independent reviewers release them)."""
     actor = acting(as_user)
     with platform().uow(write=True) as uow:
-        job = review.decide(uow, actor, number, decision, comment)
+        job = review.decide(uow, actor, number, decision, comment, checks)
         typer.echo(f"{job.number} {_label(job.status)}")
+
+
+@job_app.command("dispose")
+@handled
+def dispose(
+    number: str = typer.Argument(..., help="the job number"),
+    kind: str = typer.Argument(..., metavar="returned|destroyed"),
+    note: str = typer.Option("", "--note", help="how, when, by whom"),
+    as_user: str | None = AS_USER,
+) -> None:
+    """归还 / 销毁: record that what a job delivered was returned or destroyed, once its agreement has ended."""
+    actor = acting(as_user)
+    with platform().uow(write=True) as uow:
+        review.record_disposal(uow, actor, number, kind, note)
+    typer.echo(f"{number} {review.DISPOSALS[kind][0]} {kind}")
 
 
 @job_app.command("cancel")

@@ -67,7 +67,7 @@ def show_sandbox(platform: Platform, echo: Callable[[str], object]) -> None:
     Worker(platform, execute).run_one()
     for reviewer in ("operator", "rsj"):
         with platform.uow(write=True) as uow:
-            review.decide(uow, demo_actor(platform, reviewer), job.number, "approve", APPROVAL)
+            review.decide(uow, demo_actor(platform, reviewer), job.number, "approve", APPROVAL, review.ALL_PASSED)
     echo(f"沙箱作业 {job.number}：按人差分隐私（ε=0.5）经两人审定，可下载 / person-level DP job approved after review")
     with platform.uow(write=True) as uow:
         dp = jobs.submit_sql(uow, dev, number, DP_SQL, dp=True, epsilon=0.2, title="各登记状态企业数（差分隐私）")

@@ -50,6 +50,7 @@ class Terms:
     dominance_n: int = 2
     dominance_threshold: float = 0.9
     dp_required: bool = False  # every query under the agreement is answered with differential privacy
+    auto_release_dp: bool = False  # DP SQL results that passed output control are released without manual review
     # Results over data about persons may be released without DP (cell counts and the query audit only): off by
     # default, an explicit term shown in the agreement and its public disclosure.
     personal_without_dp: bool = False
@@ -147,6 +148,7 @@ def _content(
             "min_cell_count": terms.min_cell_count or uow.settings.default_min_cell,
             "dominance": {"n": terms.dominance_n, "threshold": terms.dominance_threshold},
             "dp": "required" if terms.dp_required else "optional",
+            "auto_release_dp": terms.auto_release_dp,
             "personal_without_dp": terms.personal_without_dp,
         },
         "price": {"mode": "free", "terms": "公共治理、公益事业用途，无偿使用", "fee_cap": ""}

@@ -44,6 +44,7 @@ def entry(agreement: Agreement, now: datetime) -> dict[str, Any]:
         "status_label": LABELS[status][0],
         "price": c["price"],
         "renews": c.get("renews"),
+        "auto_release_dp": (c.get("privacy") or {}).get("auto_release_dp") is True,
         # whether results over personal information may leave without differential privacy (an explicit term)
         "personal_without_dp": bool((c.get("privacy") or {}).get("personal_without_dp", False)),
     }

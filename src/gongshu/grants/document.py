@@ -91,6 +91,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "({n}, {k}) rule: the {n} largest contributors to a cell may not exceed {k} of its total",
     ),
     "not_applied": ("不适用", "not applied"),
+    "auto_release": ("差分隐私结果的发布", "Release of differentially private results"),
+    "auto_release_on": (
+        "经输出控制的差分隐私 SQL 结果免人工审定即发布（本协议明示条款）",
+        "differentially private SQL results that passed output control are released without manual review "
+        "(an explicit term of this agreement)",
+    ),
+    "auto_release_off": ("每项产出均经人工审定（一模型一审定）后发布", "every output is released after manual review"),
     "s6": ("六、价格条款", "6. Price"),
     "price_mode": ("收费方式", "Charging"),
     "free": ("公共治理/公益事业无偿使用", "free of charge (public governance / public welfare)"),
@@ -249,6 +256,10 @@ def _privacy(content: Mapping[str, Any], lang: str) -> dict[str, Any]:
         (
             _t("dominance", lang),
             _t("dominance_value", lang, n=dom["n"], k=f"{float(dom['threshold']) * 100:g}%") if dom else none,
+        ),
+        (
+            _t("auto_release", lang),
+            _t("auto_release_on" if p.get("auto_release_dp") is True else "auto_release_off", lang),
         ),
         (_t("personal_release", lang), _t("without_dp" if p.get("personal_without_dp") else "person_dp", lang)),
     ]

@@ -40,7 +40,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.DIRECTORY_READ: _SIGNED_IN,
     Permission.GRANTS: _SIGNED_IN,
     Permission.JOB_SUBMIT: frozenset({Role.DEVELOPER, Role.OPERATOR}),
-    Permission.JOB_REVIEW: frozenset({Role.OPERATOR, Role.PROVIDER}),
+    Permission.JOB_REVIEW: frozenset({Role.BUREAU, Role.OPERATOR, Role.PROVIDER}),  # 遵义 三(四): the bureau too
     Permission.JOB_READ_ALL: frozenset({Role.OPERATOR, Role.REGULATOR, Role.BUREAU}),
 }
 

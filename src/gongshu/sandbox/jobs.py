@@ -19,7 +19,7 @@ from gongshu.identity import Actor, Permission, Role, can, check, event
 from gongshu.platform import UnitOfWork
 from gongshu.sandbox import budget
 from gongshu.sandbox.access import GrantedTable, granted_tables, inputs_json, provider_orgs
-from gongshu.sandbox.errors import JobNotFound
+from gongshu.sandbox.errors import JobNotFound, SqlRefused
 from gongshu.sandbox.models import Job
 from gongshu.sandbox.pipeline import check_query
 from gongshu.sandbox.spec import Limits
@@ -27,6 +27,7 @@ from gongshu.sandbox.states import JOB_TRANSITIONS, JobStatus, check_move
 
 OUTPUT_NAME = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff.-]{0,99}\.(csv|parquet|json|onnx|skops)$")
 MAX_CODE = 200_000
+PYTHON_RULE = "python-shape"  # the rule a refused Python submission names (entry point, outputs, size, syntax)
 
 
 def _number(uow: UnitOfWork) -> str:
@@ -75,7 +76,7 @@ def submit_sql(
     title: str = "",
 ) -> Job:
     """Check ``sql`` against the agreement's policy and queue it; a refused query raises SqlRefused and
-    leaves nothing behind."""
+    leaves no job, only its ledger event (``job.refuse_submission``: agreement, rule, code hash)."""
     agreement = check_usable(uow, actor, agreement_number)
     dp = dp or privacy(agreement).get("dp") == "required"
     eps = (epsilon if epsilon is not None else uow.settings.query_epsilon) if dp else 0.0
@@ -84,13 +85,17 @@ def submit_sql(
             f"单次查询的 ε 须在 (0, {agreement.epsilon:g}] 内", f"a query's ε must be in (0, {agreement.epsilon:g}]"
         )
     tables = granted_tables(uow, agreement)
-    analysis = check_query(
-        sql,
-        {t.spec.name: t.spec for t in tables},
-        limits=limits(uow),
-        dp=dp,
-        personal_without_dp=bool(privacy(agreement).get("personal_without_dp", False)),
-    )
+    try:
+        analysis = check_query(
+            sql,
+            {t.spec.name: t.spec for t in tables},
+            limits=limits(uow),
+            dp=dp,
+            personal_without_dp=bool(privacy(agreement).get("personal_without_dp", False)),
+        )
+    except SqlRefused as e:
+        record_refusal(uow, actor, agreement, "sql", sql, e.rule)
+        raise
     if dp:
         budget.check_available(uow, agreement, eps)
     used = [t for t in tables if t.spec.name in analysis.tables]
@@ -113,7 +118,11 @@ def submit_python(
 ) -> Job:
     """Queue a Python model: ``code`` defines ``entry(inputs, outputs)``; only ``outputs`` may come back."""
     agreement = check_usable(uow, actor, agreement_number)
-    _check_python(code, entry, outputs)
+    try:
+        _check_python(code, entry, outputs)
+    except Invalid as e:
+        record_refusal(uow, actor, agreement, "python", code, str(e.values.get("rule", PYTHON_RULE)))
+        raise
     tables = granted_tables(uow, agreement)
     job = _new(uow, actor, agreement, "python", code, title, inputs=inputs_json(tables), engine="bubblewrap")
     job.entry, job.declared_outputs = entry, json.dumps(outputs, ensure_ascii=False)
@@ -143,6 +152,24 @@ def _check_python(code: str, entry: str, outputs: list[str]) -> None:
             f"产出文件名不合规：{', '.join(bad)}（仅限 csv、parquet、json、onnx、skops，不得含路径）",
             f"invalid output names: {', '.join(bad)} (csv, parquet, json, onnx or skops only, no paths)",
         )
+
+
+def record_refusal(uow: UnitOfWork, actor: Actor, agreement: Agreement, kind: str, code: str, rule: str) -> None:
+    """Ledger a submission refused before any job was made, in a transaction of its own (the caller's is rolled
+    back first, so the refused work leaves nothing else): agreement, rule and the code's hash, never its text."""
+    number = agreement.number  # read before the rollback expires it (reloading would reopen the transaction)
+    payload = {
+        "agreement": number,
+        "kind": kind,
+        "rule": rule,
+        "code_sha256": hashlib.sha256(code.encode()).hexdigest(),
+    }
+    uow.session.rollback()
+    with uow.platform.uow(write=True) as own:
+        own.record(
+            replace(event(actor, "job.refuse_submission", "agreement", number, payload, **payload), agreement=number)
+        )
+        own.commit()
 
 
 def _new(

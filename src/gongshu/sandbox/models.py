@@ -83,9 +83,27 @@ class JobReview(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     decision: Mapped[str] = mapped_column(String(16))  # approve | reject
     comment: Mapped[str] = mapped_column(Text, default="")
+    # JSON {"usability": bool, "consistency": bool, "compliance": bool, "security": bool}: 可用性、一致性、
+    # 合规性、安全性, each checked or not ("" for reviews recorded before the checklist, and the system's own)
+    checklist: Mapped[str] = mapped_column(Text, default="", server_default="")
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     org: Mapped[Organization] = relationship(lazy="joined")
+
+
+class JobDisposal(Base):
+    """The return or destruction (归还 / 销毁) of what a job delivered, recorded by the developer once the
+    agreement has ended."""
+
+    __tablename__ = "job_disposal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # returned | destroyed
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PrivacyBudget(Base):

@@ -717,6 +717,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rev.dominance_n": ("优势规则 n", "Dominance rule n"),
     "rev.dominance_threshold": ("优势规则阈值", "Dominance threshold"),
     "rev.dp_required": ("所有查询均须差分隐私", "Every query under differential privacy"),
+    "rev.auto_release_dp": (
+        "差分隐私结果通过输出控制后免人工审定即发布（明示条款）",
+        "Release differentially private results that passed output control without manual review (explicit term)",
+    ),
     "rev.personal_without_dp": (
         "涉及个人信息的结果可不加差分隐私发布（仅单元格计数与跨查询审计；默认不允许）",
         "Results over personal information may be released without DP (cell counts and query audit only; off by "
@@ -775,6 +779,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "agr.resources": ("授权数据资源及信息项", "Resources and items"),
     "agr.outputs": ("允许的产出形式", "Allowed outputs"),
     "agr.privacy": ("输出控制", "Output control"),
+    "agr.review": ("产出审定", "Output review"),
+    "agr.auto_release_dp": (
+        "差分隐私结果经输出控制后免人工审定即发布（明示条款）",
+        "Differentially private results that passed output control are released without manual review (explicit term)",
+    ),
+    "agr.manual_review": ("每项产出均经人工审定后发布", "Every output is released after manual review"),
     "agr.privacy_text": (
         "隐私预算 ε = {epsilon}；最小单元格计数 {min_cell}；优势规则 n = {n}，阈值 {threshold}",
         "privacy budget ε = {epsilon}; minimum cell count {min_cell}; dominance rule n = {n}, threshold {threshold}",
@@ -811,6 +821,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Who is authorized, for what, in what scope and until when: every authorization in force or ended.",
     ),
     "disc.none": ("暂无公示的授权", "Nothing disclosed yet"),
+    "disc.review": ("产出审定", "Output review"),
+    "disc.auto_release_dp": (
+        "差分隐私结果免人工审定即发布（协议明示条款）",
+        "Differentially private results released without manual review (explicit term)",
+    ),
+    "disc.manual_review": ("每项产出均经人工审定", "Every output reviewed by people"),
     "disc.authorized": ("被授权方", "Authorized party"),
     "disc.operator": ("运营机构", "Operator"),
     "disc.domain": ("场景领域", "Domain"),
@@ -1001,7 +1017,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sbx.approvals": ("{n}/{k} 人同意", "{n} of {k} approved"),
     "sbx.no_reviews": ("暂无审定意见", "No reviews yet"),
     "sbx.comment": ("审定意见", "Comment"),
-    "sbx.review_help": ("不同意时须填写意见。", "A rejection needs a comment."),
+    "sbx.review_help": (
+        "逐项确认清单后方可同意发布；每次审定都须填写意见。",
+        "Confirm every checklist item to approve; every review needs a comment.",
+    ),
+    "sbx.checklist": ("审定清单", "Checklist"),
+    "sbx.check_yes": ("通过", "passed"),
+    "sbx.check_no": ("未通过", "not passed"),
+    "sbx.shape_only": (
+        "审定通过前，提交单位只能看到产出的形态（文件、列、行数、抑制单元格、消耗 ε、检查结果），看不到任何数值。",
+        "Until approved, the submitting organization sees the outputs' shape only (files, columns, row counts, cells "
+        "withheld, ε spent, checks), never a value.",
+    ),
+    "sbx.columns": ("列", "Columns"),
+    "sbx.truncated": ("（内容较长，仅显示前一部分）", "(long: only the beginning is shown)"),
+    "sbx.onnx_inputs": ("输入", "Inputs"),
+    "sbx.onnx_outputs": ("输出", "Outputs"),
+    "sbx.onnx_ops": ("算子", "Operators"),
+    "sbx.onnx_initializers": ("初始化张量", "Initializers"),
+    "sbx.onnx_attributes": ("节点属性", "Node attributes"),
+    "sbx.model_type": ("模型类型", "Model type"),
+    "sbx.model_params": ("模型参数", "Parameters"),
+    "sbx.unreadable": ("无法解析此文件：{reason}", "This file could not be read: {reason}"),
+    "sbx.log": ("程序输出（仅审定人可见）", "What the program printed (reviewers only)"),
+    "sbx.auto_released": (
+        "本作业为差分隐私 SQL 结果，依授权协议明示条款（auto_release_dp）经输出控制后由系统自动发布，未经人工审定。",
+        "A differentially private SQL result released by the system after output control, without manual review, "
+        "under the agreement's explicit term (auto_release_dp).",
+    ),
+    "sbx.agreement_ended": (
+        "授权协议已不在有效期内（{status}），已审定的产出停止下载。",
+        "The agreement is no longer in force ({status}); approved outputs no longer download.",
+    ),
+    "sbx.disposals": ("产出的归还与销毁", "Return or destruction of outputs"),
+    "sbx.no_disposals": ("尚未登记", "Nothing recorded yet"),
+    "sbx.dispose_lead": (
+        "协议已终止，请登记已交付产出的归还或销毁情况。",
+        "The agreement has ended: record the return or destruction of what was delivered.",
+    ),
+    "sbx.dispose_kind": ("处置方式", "What was done"),
+    "sbx.returned": ("已归还", "Returned"),
+    "sbx.destroyed": ("已销毁", "Destroyed"),
+    "sbx.note": ("说明", "Note"),
+    "sbx.dispose": ("登记", "Record"),
+    "sbx.done_disposed": ("已登记产出的处置", "The disposal is recorded"),
     "sbx.approve": ("同意发布", "Approve"),
     "sbx.reject": ("不同意", "Reject"),
     "sbx.passed": ("通过", "passed"),

@@ -61,7 +61,7 @@ def status(platform: Platform, number: str) -> dict:
 def approve(platform: Platform, sb: Sandbox, number: str) -> None:
     for who in sb.operators:
         with platform.uow(write=True) as uow:
-            review.decide(uow, actor(platform, who), number, "approve", "同意")
+            review.decide(uow, actor(platform, who), number, "approve", "同意", review.ALL_PASSED)
 
 
 @pytest.fixture
@@ -185,13 +185,13 @@ def test_reviewers_must_be_independent_of_the_submitter_and_decide_once(platform
     run(platform)
     for who in (sb.developer, sb.colleague):
         with platform.uow(write=True) as uow, pytest.raises(PermissionDenied):
-            review.decide(uow, actor(platform, who), number, "approve", "")
+            review.decide(uow, actor(platform, who), number, "approve", "同意", review.ALL_PASSED)
     with platform.uow(write=True) as uow, pytest.raises(JobNotFound):  # a provider not concerned sees nothing
-        review.decide(uow, actor(platform, sb.stranger), number, "approve", "")
+        review.decide(uow, actor(platform, sb.stranger), number, "approve", "同意", review.ALL_PASSED)
     with platform.uow(write=True) as uow:
-        review.decide(uow, actor(platform, sb.operators[0]), number, "approve", "")
+        review.decide(uow, actor(platform, sb.operators[0]), number, "approve", "同意", review.ALL_PASSED)
     with platform.uow(write=True) as uow, pytest.raises(Conflict):
-        review.decide(uow, actor(platform, sb.operators[0]), number, "approve", "")
+        review.decide(uow, actor(platform, sb.operators[0]), number, "approve", "同意", review.ALL_PASSED)
     assert status(platform, number)["status"] == "in_review"
     with platform.uow(write=True) as uow:
         review.decide(uow, actor(platform, sb.provider), number, "reject", "口径不符")

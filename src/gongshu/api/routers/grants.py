@@ -98,6 +98,9 @@ class TermsIn(BaseModel):
     dominance_n: int = Field(default=2, ge=1, le=10)
     dominance_threshold: float = Field(default=0.9, gt=0, le=1)
     dp_required: bool = False
+    auto_release_dp: bool = Field(
+        default=False, description="release DP SQL results that passed output control without manual review"
+    )
     personal_without_dp: bool = Field(
         default=False, description="results over data about persons may be released without DP (explicit term)"
     )

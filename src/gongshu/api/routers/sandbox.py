@@ -39,7 +39,17 @@ class JobIn(BaseModel):
 
 class DecisionIn(BaseModel):
     decision: str = Field(description="approve or reject")
-    comment: str = ""
+    comment: str = Field(default="", description="required for every review")
+    checklist: dict[str, bool] = Field(
+        default_factory=dict,
+        description="usability, consistency, compliance, security (可用性、一致性、合规性、安全性): each passed or "
+        "not; an approval needs all four",
+    )
+
+
+class DisposalIn(BaseModel):
+    kind: str = Field(description="returned or destroyed (归还 / 销毁)")
+    note: str = ""
 
 
 @router.get("/sandbox/agreements/{number}")
@@ -106,7 +116,8 @@ def review_queue(uow: ReadUow, actor: ActorDep) -> list[dict[str, Any]]:
 
 @router.get("/jobs/{number}")
 def show(number: str, uow: ReadUow, actor: ActorDep) -> dict[str, Any]:
-    """One job: code, inputs with versions and hashes, policy and output-control reports, checks, previews, reviews."""
+    """One job: code, inputs with versions and hashes, reports, checks, reviews; the outputs' values (previews and
+    contents) and the log only for reviewers, and for the submitter once approved (before: the shape only)."""
     return job_view(uow, actor, jobs.get_job(uow, actor, number))
 
 
@@ -117,8 +128,16 @@ def cancel(number: str, uow: WriteUow, actor: ActorDep) -> dict[str, Any]:
 
 @router.post("/jobs/{number}/reviews")
 def decide(number: str, body: DecisionIn, uow: WriteUow, actor: ActorDep) -> dict[str, Any]:
-    """一模型一审定: approve or reject (with a comment); release needs independent approvals."""
-    return job_view(uow, actor, review.decide(uow, actor, number, body.decision, body.comment))
+    """一模型一审定: approve or reject, with the checklist and a comment; release needs independent approvals."""
+    return job_view(uow, actor, review.decide(uow, actor, number, body.decision, body.comment, body.checklist))
+
+
+@router.post("/jobs/{number}/disposal", status_code=201)
+def dispose(number: str, body: DisposalIn, uow: WriteUow, actor: ActorDep) -> dict[str, Any]:
+    """归还 / 销毁: the developer records the return or destruction of what a job delivered, once the agreement
+    has ended."""
+    review.record_disposal(uow, actor, number, body.kind, body.note)
+    return job_view(uow, actor, jobs.get_job(uow, actor, number))
 
 
 @router.post("/jobs/{number}/outputs/{name}/download-approval")
@@ -130,6 +149,6 @@ def approve_model_download(number: str, name: str, uow: WriteUow, actor: ActorDe
 
 @router.get("/jobs/{number}/outputs/{name}", response_class=FileResponse)
 def output(number: str, name: str, uow: WriteUow, actor: ActorDep) -> FileResponse:
-    """An approved output, for the submitting organization; 409 until approved."""
+    """An approved output, for the submitting organization while the agreement is in force; 409 otherwise."""
     out, path = review.output_file(uow, actor, number, name)
     return FileResponse(path, filename=out.name, media_type="application/octet-stream")

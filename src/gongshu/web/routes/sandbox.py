@@ -34,6 +34,7 @@ DONE = {
     "approve": "sbx.done_approve",
     "reject": "sbx.done_reject",
     "cancelled": "sbx.done_cancelled",
+    "disposed": "sbx.done_disposed",
 }
 
 
@@ -179,7 +180,7 @@ def _job_context(uow: UnitOfWork, actor: Actor, number: str) -> dict[str, Any]:
     return {
         "v": view,
         "active": view["status"] in ACTIVE,
-        "downloadable": view["status"] == "approved" and mine,
+        "downloadable": view["status"] == "approved" and view["agreement_in_force"] and mine,
         "cancellable": view["status"] == "queued" and mine,
         "approvals": sum(r["decision"] == "approve" for r in view["reviews"]),
     }
@@ -228,10 +229,29 @@ def decide(
     number: str,
     decision: Annotated[str, Form()],
     comment: Annotated[str, Form()] = "",
+    checklist: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """一模型一审定: one reviewer's approval or rejection, with a comment."""
+    """一模型一审定: one reviewer's approval or rejection, with the checklist and a comment."""
     actor = _member(console)
-    return _act(request, console, number, decision, lambda uow: review.decide(uow, actor, number, decision, comment))
+    checked = checklist or []
+    return _act(
+        request, console, number, decision, lambda uow: review.decide(uow, actor, number, decision, comment, checked)
+    )
+
+
+@router.post("/sandbox/jobs/{number}/disposal")
+def dispose(
+    request: Request,
+    console: CheckedDep,
+    number: str,
+    kind: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """归还 / 销毁: the developer records what became of a job's delivered outputs after the agreement ended."""
+    actor = _member(console)
+    return _act(
+        request, console, number, "disposed", lambda uow: review.record_disposal(uow, actor, number, kind, note)
+    )
 
 
 @router.post("/sandbox/jobs/{number}/cancel")
