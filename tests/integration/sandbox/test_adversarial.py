@@ -253,13 +253,20 @@ REFUSED = [
     (f"SELECT 区县, COUNT(*) AS n, getenv('HOME') AS h FROM {T} GROUP BY 区县", "allowed-functions"),
     (f"SELECT 区县, COUNT(*) AS n FROM {T} GROUP BY 区县 UNION ALL SELECT 身份证号, 1 FROM {T}", "set-operation"),
 ]
-DP_REFUSED = [
+DP_REFUSED = [  # what person-level DP cannot bound (a clamped expression such as SUM(月收入 * 100) it can)
     (f"SELECT 区县, MIN(月收入) AS x FROM {T} GROUP BY 区县", "value-aggregate"),  # MIN under DP
-    (f"SELECT 区县, SUM(月收入 * 100) AS x FROM {T} GROUP BY 区县", "dp-aggregates"),  # escapes the clamp
-    (f"SELECT 区县, SUM(length(区县)) AS x FROM {T} GROUP BY 区县", "dp-aggregates"),  # no declared bounds
-    (f"SELECT 区县, COUNT(DISTINCT 月收入) AS n FROM {T} GROUP BY 区县", "dp-aggregates"),
+    (f"SELECT 区县, SUM(月收入) / 2 AS x FROM {T} GROUP BY 区县", "dp-aggregates"),  # not one aggregate call
+    (f"SELECT 区县, COUNT(*) FILTER (WHERE 月收入 > 9000) AS n FROM {T} GROUP BY 区县", "dp-aggregates"),
+    (f"SELECT 区县, SUM(length(区县)) AS x FROM {T} GROUP BY 区县", "dp-bounds"),  # no range to clamp to
     (f"SELECT 区县, COUNT(*) AS n FROM {T} GROUP BY 区县 HAVING COUNT(*) < 2", "dp-shape"),
-    (f"SELECT 区县, SUM(x) AS s FROM (SELECT 区县, 月收入 * 1000 AS x FROM {T}) GROUP BY 区县", "dp-shape"),
+    (  # a tracker through a self-join: one person's income lands in every row of the district
+        f"SELECT a.区县, SUM(b.月收入) AS s FROM {T} a JOIN {T} b ON a.区县 = b.区县 GROUP BY a.区县",
+        "dp-person",
+    ),
+    (  # a derived table mixing persons
+        f"SELECT 区县, COUNT(*) AS n FROM (SELECT 区县, SUM(月收入) AS s FROM {T} GROUP BY 区县) GROUP BY 区县",
+        "population",
+    ),
 ]
 
 
