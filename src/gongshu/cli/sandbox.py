@@ -95,6 +95,12 @@ def submit(
     output: list[str] = typer.Option([], "--output", metavar="NAME", help="Python: a declared output file"),
     dp: bool = typer.Option(False, "--dp", help="answer with differential privacy (spends ε)"),
     epsilon: float | None = typer.Option(None, "--epsilon", min=0.0, help="ε for this query (with --dp)"),
+    rows_per_person: int = typer.Option(
+        0, "--rows-per-person", min=0, max=1024, help="with --dp: rows each person contributes (0: estimated)"
+    ),
+    groups_per_person: int = typer.Option(
+        0, "--groups-per-person", min=0, max=1024, help="with --dp: groups each person contributes to (0: estimated)"
+    ),
     title: str = typer.Option("", "--title", help="a short title"),
     wait: bool = typer.Option(False, "--wait", help="wait until the job has run, then print its status"),
     as_user: str | None = AS_USER,
@@ -106,7 +112,17 @@ def submit(
     actor = acting(as_user)
     with platform().uow(write=True) as uow:
         if kind == "sql":
-            job = jobs.submit_sql(uow, actor, agreement, code, dp=dp, epsilon=epsilon, title=title)
+            job = jobs.submit_sql(
+                uow,
+                actor,
+                agreement,
+                code,
+                dp=dp,
+                epsilon=epsilon,
+                title=title,
+                rows_per_person=rows_per_person,
+                groups_per_person=groups_per_person,
+            )
         else:
             job = jobs.submit_python(uow, actor, agreement, code, entry=entry, outputs=output, title=title)
         number = job.number

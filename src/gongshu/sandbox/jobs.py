@@ -74,6 +74,8 @@ def submit_sql(
     dp: bool = False,
     epsilon: float | None = None,
     title: str = "",
+    rows_per_person: int = 0,
+    groups_per_person: int = 0,
 ) -> Job:
     """Check ``sql`` against the agreement's policy and queue it; a refused query raises SqlRefused and
     leaves no job, only its ledger event (``job.refuse_submission``: agreement, rule, code hash)."""
@@ -101,9 +103,28 @@ def submit_sql(
     used = [t for t in tables if t.spec.name in analysis.tables]
     job = _new(uow, actor, agreement, "sql", sql, title, inputs=inputs_json(used), engine=_engine(uow, used))
     job.dp, job.epsilon = dp, eps
+    job.rows_per_person, job.groups_per_person = _bounds(dp, rows_per_person, groups_per_person)
     job.policy_report = json.dumps([asdict(f) for f in analysis.findings], ensure_ascii=False)
     _record_submit(uow, actor, job)
     return job
+
+
+MAX_BOUND = 1024  # rows or groups per person a developer may give
+
+
+def _bounds(dp: bool, rows: int, groups: int) -> tuple[int, int]:
+    """The contribution bounds of a DP job (0: estimated privately); refused when out of range or without DP."""
+    if (rows or groups) and not dp:
+        raise Invalid(
+            "每人行数与分组数上限只用于差分隐私查询",
+            "rows and groups per person apply to differentially private queries",
+        )
+    if not (0 <= rows <= MAX_BOUND and 0 <= groups <= MAX_BOUND):
+        raise Invalid(
+            f"每人行数与分组数上限须在 0（自动估计）到 {MAX_BOUND} 之间",
+            f"rows and groups per person must be between 0 (estimated) and {MAX_BOUND}",
+        )
+    return rows, groups
 
 
 def submit_python(

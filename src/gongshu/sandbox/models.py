@@ -33,6 +33,10 @@ class Job(Base):
     engine: Mapped[str] = mapped_column(String(16), default="duckdb")
     dp: Mapped[bool] = mapped_column(Boolean, default=False)
     epsilon: Mapped[float] = mapped_column(Float, default=0.0)  # ε asked for (DP) and charged once run
+    # Person-level DP contribution bounds the developer gave: rows per person in all, groups per person (0: the
+    # platform estimates them privately from the data)
+    rows_per_person: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    groups_per_person: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     inputs: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{code, table, version, sha256}]
     policy_report: Mapped[str] = mapped_column(Text, default="")  # JSON findings of the SQL policy
     control_report: Mapped[str] = mapped_column(Text, default="")  # JSON of output control

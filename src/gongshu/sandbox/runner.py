@@ -84,6 +84,8 @@ def context(uow: UnitOfWork, job: Job) -> Context | str:
         dominance_n=int(dom.get("n", 2)),
         dominance_threshold=float(dom.get("threshold", 0.9)),
         epsilon=job.epsilon if job.dp else 0.0,
+        rows_per_person=job.rows_per_person,
+        groups_per_person=job.groups_per_person,
     )
     return Context(
         number=job.number,

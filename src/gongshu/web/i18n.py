@@ -965,6 +965,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the grant and the grades before it runs, and a refusal names the rule and the place.",
     ),
     "sbx.dp": ("使用差分隐私（消耗 ε）", "Use differential privacy (spends ε)"),
+    "sbx.contribution": ("贡献上限", "Contribution bounds"),
+    "sbx.bounds_text": ("每人至多 {rows} 行、{groups} 个分组", "at most {rows} rows and {groups} groups per person"),
+    "sbx.bounds_given": ("由提交者指定", "given by the submitter"),
+    "sbx.bounds_estimated": ("按数据私密估计", "estimated privately"),
+    "sbx.bounds_one_row": ("每人只有一行", "one row per person"),
+    "sbx.bias": ("上限造成的偏差", "Bias of the bounds"),
+    "sbx.bias_text": (
+        "约 {cut}（至多 {most}）的人超出上限，约 {lost} 的记录未计入：计数与求和偏低约该比例",
+        "about {cut} (at most {most}) of persons exceed the bounds; about {lost} of rows left out: counts and sums "
+        "are low by about that much",
+    ),
+    "sbx.accuracy": ("误差", "Error"),
+    "sbx.accuracy_column": ("列", "Column"),
+    "sbx.accuracy_scale": ("噪声尺度", "Noise scale"),
+    "sbx.accuracy_ci": ("95% 区间", "95% interval"),
+    "sbx.accuracy_per_row": ("逐行区间", "per row"),
+    "sbx.rows_per_person": ("每人行数上限", "Rows per person"),
+    "sbx.groups_per_person": ("每人分组数上限", "Groups per person"),
+    "sbx.bound_auto": ("自动", "auto"),
+    "sbx.bounds_help": (
+        "含个人信息的数据只能以按人差分隐私发布：每人至多计入这么多行、这么多分组；留空则由平台以少量 ε 私密估计，"
+        "结果会注明因上限而未计入的比例",
+        "Data about persons is released only with person-level DP: each person counts for at most this many rows and "
+        "groups; leave empty and the platform estimates them privately with a little ε, and the result states what "
+        "the bounds left out",
+    ),
     "sbx.epsilon": ("本次 ε", "ε for this query"),
     "sbx.submit": ("提交作业", "Submit"),
     "sbx.python_job": ("Python 模型作业", "Python model job"),

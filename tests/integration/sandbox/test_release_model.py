@@ -8,11 +8,13 @@ import json
 
 import pytest
 from sqlalchemy import func, select
-from test_adversarial import BY, LONER_INCOME, ROWS, SMALL, TOTAL, T, released_table, run, submit
+from test_adversarial import BY, LONER_INCOME, ROWS, SMALL, TOTAL, T, actor, released_table, run, submit
 
 from gongshu.config import Settings
 from gongshu.db import Database
+from gongshu.errors import Invalid
 from gongshu.platform import Platform
+from gongshu.sandbox import jobs
 from gongshu.sandbox.errors import SqlRefused
 from gongshu.sandbox.models import Job
 from sandbox_setup import build_sandbox
@@ -91,3 +93,17 @@ def test_filler_queries_do_not_evict_an_attack_from_the_audit_history(db_url, cl
         assert (s["status"], s["error"]["rule"]) == ("refused", "query-audit")
     finally:
         platform.close()
+
+
+def test_contribution_bounds_are_options_of_a_dp_job_only(platform, tmp_path):
+    sb = build_sandbox(platform, tmp_path, personal_without_dp=True)
+    dev = actor(platform, sb.developer)
+    for dp, rows in ((False, 2), (True, 2000)):
+        with platform.uow(write=True) as uow, pytest.raises(Invalid):
+            jobs.submit_sql(uow, dev, sb.agreement, f"{BY} GROUP BY 区县", dp=dp, epsilon=0.1, rows_per_person=rows)
+    assert _jobs(platform) == 0
+    with platform.uow(write=True) as uow:
+        job = jobs.submit_sql(
+            uow, dev, sb.agreement, f"{BY} GROUP BY 区县", dp=True, epsilon=0.1, rows_per_person=3, groups_per_person=2
+        )
+        assert (job.rows_per_person, job.groups_per_person) == (3, 2)

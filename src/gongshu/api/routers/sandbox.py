@@ -28,6 +28,12 @@ class JobIn(BaseModel):
     outputs: list[str] = Field(default_factory=list, description="Python: the output files, e.g. result.csv")
     dp: bool = False
     epsilon: float | None = Field(default=None, gt=0)
+    rows_per_person: int = Field(
+        default=0, ge=0, le=1024, description="DP: rows each person contributes in all (0: estimated privately)"
+    )
+    groups_per_person: int = Field(
+        default=0, ge=0, le=1024, description="DP: groups each person contributes to (0: estimated privately)"
+    )
     title: str = ""
 
     @model_validator(mode="after")
@@ -70,7 +76,17 @@ def sample(number: str, code: str, uow: WriteUow, actor: ActorDep, format: str =
 def submit(body: JobIn, uow: WriteUow, actor: ActorDep) -> dict[str, Any]:
     """Submit a job; a SQL query the policy refuses gets 422 naming the rule and the place, and no job."""
     if body.sql is not None:
-        job = jobs.submit_sql(uow, actor, body.agreement, body.sql, dp=body.dp, epsilon=body.epsilon, title=body.title)
+        job = jobs.submit_sql(
+            uow,
+            actor,
+            body.agreement,
+            body.sql,
+            dp=body.dp,
+            epsilon=body.epsilon,
+            title=body.title,
+            rows_per_person=body.rows_per_person,
+            groups_per_person=body.groups_per_person,
+        )
     else:
         job = jobs.submit_python(
             uow, actor, body.agreement, body.python or "", entry=body.entry, outputs=body.outputs, title=body.title

@@ -85,11 +85,22 @@ class JobForm:
     dp: bool = False
     epsilon: str = ""
     title: str = ""
+    rows_per_person: str = ""
+    groups_per_person: str = ""
     entry: str = "main"
     outputs: str = "result.csv"
 
     def output_names(self) -> list[str]:
         return [n.strip() for n in self.outputs.replace("，", ",").replace("\n", ",").split(",") if n.strip()]
+
+    def bound(self, text: str) -> int:
+        """A contribution bound from the form: empty is 0 (estimated privately)."""
+        if not text.strip():
+            return 0
+        try:
+            return int(text)
+        except ValueError as e:
+            raise Invalid("每人行数与分组数上限须为整数", "rows and groups per person must be whole numbers") from e
 
     def epsilon_value(self) -> float | None:
         if not self.epsilon.strip():
@@ -135,11 +146,24 @@ def submit_job(
     dp: Annotated[bool, Form()] = False,
     epsilon: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
+    rows_per_person: Annotated[str, Form()] = "",
+    groups_per_person: Annotated[str, Form()] = "",
     entry: Annotated[str, Form()] = "main",
     outputs: Annotated[str, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    form = JobForm(agreement.strip(), kind, sql, dp, epsilon, title, entry.strip() or "main", outputs)
+    form = JobForm(
+        agreement=agreement.strip(),
+        kind=kind,
+        sql=sql,
+        dp=dp,
+        epsilon=epsilon,
+        title=title,
+        rows_per_person=rows_per_person,
+        groups_per_person=groups_per_person,
+        entry=entry.strip() or "main",
+        outputs=outputs,
+    )
     actor = _submitter(console)
     try:
         with platform_of(request).uow(write=True) as uow:
@@ -157,8 +181,17 @@ def _submit(uow: UnitOfWork, actor: Actor, form: JobForm, file: UploadFile | Non
         ).number
     if not form.sql.strip():
         raise Invalid("请填写 SQL 查询", "enter a SQL query")
-    eps = form.epsilon_value()
-    return jobs.submit_sql(uow, actor, form.agreement, form.sql, dp=form.dp, epsilon=eps, title=form.title).number
+    return jobs.submit_sql(
+        uow,
+        actor,
+        form.agreement,
+        form.sql,
+        dp=form.dp,
+        epsilon=form.epsilon_value(),
+        title=form.title,
+        rows_per_person=form.bound(form.rows_per_person),
+        groups_per_person=form.bound(form.groups_per_person),
+    ).number
 
 
 def _python_source(file: UploadFile | None) -> str:
