@@ -24,7 +24,7 @@ from sandbox_setup import Sandbox, build_sandbox, income_rows
 pytestmark = pytest.mark.usefixtures("backend")
 
 T = "居民收入抽样信息"
-MAX_ROWS = 8  # the engine's row cap in this module: a DP query over 区县 × 行业 (10 groups) breaks it
+MAX_ROWS = 8  # the engine's row cap in this module: a query over 区县 × 行业 (10 groups) breaks it
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ FEW = {1: 13_005, 3: 13_020}
 )
 def test_a_refusal_reads_the_same_byte_for_byte_whatever_the_size_of_the_population(platform, tmp_path, first, then):
     """Today "the query's population has 1 rows" / "differs … by 1 rows": a counting oracle."""
-    sb = build_sandbox(platform, tmp_path, data=with_new_district(3))
+    sb = build_sandbox(platform, tmp_path, data=with_new_district(3), personal_without_dp=True)
     if first is not None:
         assert run(platform, submit(platform, sb, first))["status"] == "in_review"
     errors = []
@@ -93,21 +93,22 @@ ORACLES = {
 }
 
 
-def _ends(platform: Platform, sb: Sandbox, sql: str) -> tuple[str, str | None]:
-    s = run(platform, submit(platform, sb, sql))
+def _ends(platform: Platform, sb: Sandbox, sql: str, dp: bool) -> tuple[str, str | None]:
+    s = run(platform, submit(platform, sb, sql, dp=dp, epsilon=0.1 if dp else None))
     return s["status"], json.dumps(s["error"], ensure_ascii=False) if s["error"] else None
 
 
+@pytest.mark.parametrize("dp", [False, True], ids=["without-dp", "dp"])
 @pytest.mark.parametrize("oracle", list(ORACLES), ids=list(ORACLES))
-def test_an_error_oracle_on_duckdb_ends_the_same_whatever_the_data(platform, tmp_path, oracle):
-    sb = build_sandbox(platform, tmp_path, data=with_new_district(1))
-    passed, not_passed = (_ends(platform, sb, ORACLES[oracle].format(t=t)) for t in (12_000, 14_000))
+def test_an_error_oracle_on_duckdb_ends_the_same_whatever_the_data(platform, tmp_path, oracle, dp):
+    sb = build_sandbox(platform, tmp_path, data=with_new_district(1), personal_without_dp=True)
+    passed, not_passed = (_ends(platform, sb, ORACLES[oracle].format(t=t), dp) for t in (12_000, 14_000))
     assert passed == not_passed
     assert passed[0] != "failed" or json.loads(passed[1] or "{}")["rule"] == "run-failed"
 
 
 def test_what_still_fails_at_run_time_is_one_failure_naming_no_engine_message(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path)
+    sb = build_sandbox(platform, tmp_path, personal_without_dp=True)
     number = submit(platform, sb, ORACLES["implicit-cast"].format(t=0))  # the binder refuses the mix, whatever rows
     s = run(platform, number)
     assert (s["status"], s["error"]) == (
@@ -120,6 +121,7 @@ def test_what_still_fails_at_run_time_is_one_failure_naming_no_engine_message(pl
 # -- 3. a failed or refused run is charged like a released one ------------------------------------------------
 
 OVER_THE_CAP = f"SELECT 区县, 行业, COUNT(*) AS 人数 FROM {T} GROUP BY 区县, 行业"  # 10 groups > MAX_ROWS
+FAILING_DP = ORACLES["implicit-cast"].format(t=0)  # fails on every engine run (the binder refuses the mix)
 
 
 def _spent(platform: Platform, sb: Sandbox) -> float:
@@ -131,16 +133,16 @@ def test_sixteen_failing_dp_jobs_spend_their_epsilon_until_the_budget_runs_out(p
     """The issue's attack: 16 DP jobs that failed spent nothing, so a CAST oracle read an income for free."""
     sb = build_sandbox(platform, tmp_path, epsilon=1.0)
     for i in range(16):
-        s = run(platform, submit(platform, sb, OVER_THE_CAP, dp=True, epsilon=1 / 16))
+        s = run(platform, submit(platform, sb, FAILING_DP, dp=True, epsilon=1 / 16))
         assert s["status"] == "failed", s["error"]
         assert _spent(platform, sb) == pytest.approx((i + 1) / 16)
     with pytest.raises(BudgetExhausted):
-        submit(platform, sb, OVER_THE_CAP, dp=True, epsilon=1 / 16)
+        submit(platform, sb, FAILING_DP, dp=True, epsilon=1 / 16)
 
 
 def test_a_failed_dp_job_the_rest_cannot_pay_spends_what_is_left_and_never_more(platform, tmp_path):
     sb = build_sandbox(platform, tmp_path, epsilon=1.0)
-    first, second = (submit(platform, sb, OVER_THE_CAP, dp=True, epsilon=0.7) for _ in range(2))  # both fit queued
+    first, second = (submit(platform, sb, FAILING_DP, dp=True, epsilon=0.7) for _ in range(2))  # both fit queued
     assert run(platform, first)["status"] == "failed"
     assert run(platform, second)["status"] == "failed"
     assert _spent(platform, sb) == pytest.approx(1.0)
@@ -150,7 +152,7 @@ def test_a_failed_dp_job_the_rest_cannot_pay_spends_what_is_left_and_never_more(
 
 
 def test_a_refused_query_without_dp_enters_the_query_history_as_a_release(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path, data=with_new_district(1))
+    sb = build_sandbox(platform, tmp_path, data=with_new_district(1), personal_without_dp=True)
     number = submit(platform, sb, f"SELECT COUNT(*) AS n, SUM(月收入) AS s FROM {T} WHERE 区县 = '新区'")
     assert run(platform, number)["status"] == "refused"
     with platform.uow() as uow:
@@ -161,7 +163,7 @@ def test_a_refused_query_without_dp_enters_the_query_history_as_a_release(platfo
 
 
 def test_a_failed_query_without_dp_enters_the_query_history_as_a_release(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path)
+    sb = build_sandbox(platform, tmp_path, personal_without_dp=True)
     assert run(platform, submit(platform, sb, OVER_THE_CAP))["status"] == "failed"
     with platform.uow() as uow:
         records = uow.session.execute(select(QueryRecord)).scalars().all()
@@ -173,9 +175,9 @@ def test_a_failed_query_without_dp_enters_the_query_history_as_a_release(platfor
 
 
 def test_a_run_time_refusal_and_failure_are_in_the_ledger_with_agreement_rule_and_code_hash(platform, tmp_path):
-    sb = build_sandbox(platform, tmp_path, data=with_new_district(1))
+    sb = build_sandbox(platform, tmp_path, data=with_new_district(1), personal_without_dp=True)
     refused = submit(platform, sb, f"SELECT COUNT(*) AS n FROM {T} WHERE 区县 = '新区'")
-    failed = submit(platform, sb, OVER_THE_CAP, dp=True, epsilon=0.25)
+    failed = submit(platform, sb, FAILING_DP, dp=True, epsilon=0.25)
     run(platform, refused)
     run(platform, failed)
     with platform.uow() as uow:
@@ -186,7 +188,7 @@ def test_a_run_time_refusal_and_failure_are_in_the_ledger_with_agreement_rule_an
             .all()
         }
         hashes = dict(uow.session.execute(select(Job.number, Job.code_hash)).all())
-    for number, action, rule in ((refused, "job.refuse", "differencing"), (failed, "job.fail", "refused")):
+    for number, action, rule in ((refused, "job.refuse", "differencing"), (failed, "job.fail", "run-failed")):
         e = events[number]
         detail = json.loads(e.detail)
         assert (e.action, e.agreement, detail["rule"], detail["code_sha256"]) == (

@@ -2,7 +2,7 @@
 division by zero, an overflow, a date out of range, a bad regexp read from a column) would tell the developer one
 bit about the rows, job after job (an error oracle). So, on the rewritten tree:
 
-- every CAST (``::``) becomes TRY_CAST;
+- every CAST (``::``) of a column becomes TRY_CAST;
 - ``a / b``, ``a // b`` and ``a % b`` divide by ``NULLIF(b, 0)``;
 - a string literal given as a result of CASE, IF, COALESCE, NULLIF, GREATEST or LEAST is typed VARCHAR (DuckDB
   would cast it to the other branches' type only on the rows that take it: an error steered by the data; typed, a
@@ -39,7 +39,7 @@ _BARRIERS = (exp.AggFunc, exp.Window, exp.Query, exp.Subquery, exp.Star, exp.Lam
 def make_safe(tree: exp.Expr) -> exp.Expr:
     """Rewrite ``tree`` in place (and return it) so that no value in the data can make it raise."""
     for cast in list(tree.find_all(exp.Cast)):
-        if not isinstance(cast, exp.TryCast):
+        if not isinstance(cast, exp.TryCast) and cast.this.find(exp.Column) is not None:  # constants raise or not
             cast.replace(exp.TryCast(this=cast.this, to=cast.args["to"]))
     for node in list(tree.find_all(*DIVISIONS)):
         if not _nonzero_literal(node.expression):
