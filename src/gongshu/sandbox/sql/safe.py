@@ -47,9 +47,9 @@ def make_safe(tree: exp.Expr) -> exp.Expr:
             node.set("expression", exp.Nullif(this=divisor.copy(), expression=exp.Literal.number(0)))
     for choice in list(tree.find_all(*CHOICES)):
         _type_string_results(choice)
-    for node in list(tree.find_all(*ARITHMETIC)):
-        if node.find(exp.AggFunc) is not None:
-            _in_double(node)
+    for arithmetic in list(tree.find_all(*ARITHMETIC)):
+        if arithmetic.find(exp.AggFunc) is not None:
+            _in_double(arithmetic)
     _wrap(tree)
     return tree
 
