@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gongshu.grants.models import Agreement
@@ -77,3 +77,32 @@ def charge(uow: UnitOfWork, agreement: Agreement, epsilon: float) -> Budget:
         raise BudgetExhausted(agreement.number, epsilon, budget_of(uow, agreement).left)
     uow.session.expire_all()
     return budget_of(uow, agreement)
+
+
+def spend_up_to(uow: UnitOfWork, agreement: Agreement, epsilon: float) -> Budget:
+    """Spend ``epsilon`` for a run that failed or was refused after it read the data, or what is left when the
+    rest cannot pay it: a failure is charged like a release, and the budget never goes past its total."""
+    ensure(uow, agreement)
+    spent = case(
+        (PrivacyBudget.spent + epsilon <= PrivacyBudget.total, PrivacyBudget.spent + epsilon), else_=PrivacyBudget.total
+    )
+    uow.session.execute(
+        update(PrivacyBudget)
+        .where(PrivacyBudget.agreement_id == agreement.id, PrivacyBudget.spent < PrivacyBudget.total)
+        .values(spent=spent)
+        .execution_options(synchronize_session=False)
+    )
+    uow.session.expire_all()
+    return budget_of(uow, agreement)
+
+
+def count_failure(uow: UnitOfWork, agreement: Agreement) -> None:
+    """Count a result without DP that failed or was refused after it read the data as a release: whatever its
+    failure told, the audits running beside it see a new release and audit again."""
+    ensure(uow, agreement)
+    uow.session.execute(
+        update(PrivacyBudget)
+        .where(PrivacyBudget.agreement_id == agreement.id)
+        .values(releases=PrivacyBudget.releases + 1)
+        .execution_options(synchronize_session=False)
+    )

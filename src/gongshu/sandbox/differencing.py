@@ -14,6 +14,7 @@ import sqlglot
 from sqlglot import exp
 
 from gongshu.sandbox.spec import Finding
+from gongshu.sandbox.sql.safe import make_safe
 
 RULE = "differencing"
 
@@ -56,7 +57,7 @@ def counting_sql(sql: str, new: Population, earlier: Sequence[str]) -> str:
     cols += [f"COUNT(*) FILTER (WHERE {_cond(new.where)} <> {_cond(w)}) AS d{i}" for i, w in enumerate(earlier)]
     cols += [f"COUNT(*) FILTER (WHERE {_cond(new.where)} AND {_cond(w)}) AS i{i}" for i, w in enumerate(earlier)]
     tree.set("expressions", [sqlglot.parse_one(c, read="duckdb") for c in cols])
-    return tree.sql("duckdb")
+    return make_safe(tree).sql("duckdb")
 
 
 def judge(counts: Sequence[int], earlier: Sequence[str], min_cell: int) -> Finding:

@@ -4,6 +4,7 @@ automatic checks, and the outputs recorded for review in one transaction with th
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -13,17 +14,19 @@ from sqlalchemy import select
 
 from gongshu.errors import GongshuError
 from gongshu.grants.agreements import in_force
+from gongshu.grants.models import Agreement
 from gongshu.identity import SYSTEM, event
 from gongshu.platform import Platform, UnitOfWork
-from gongshu.sandbox import audit, budget, outputs
+from gongshu.sandbox import budget, failures, outputs
 from gongshu.sandbox.access import GrantedTable, granted_tables, input_codes, inputs_json
 from gongshu.sandbox.audit import Cells
-from gongshu.sandbox.errors import BudgetExhausted, SqlRefused, StaleAudit
+from gongshu.sandbox.errors import BudgetExhausted, EngineError, SqlRefused, StaleAudit
 from gongshu.sandbox.jobs import agreement_of, privacy
 from gongshu.sandbox.models import Job, JobOutput, QueryRecord
 from gongshu.sandbox.spec import ControlConfig, Finding
 from gongshu.sandbox.states import JOB_TRANSITIONS, JobStatus, check_move
 
+LOG = logging.getLogger(__name__)
 WORKER = SYSTEM  # jobs run as the platform; the ledger names the worker in the detail
 
 
@@ -41,13 +44,35 @@ class Outcome:
     log: str = ""
 
 
-class Refusal(Exception):
-    """A run-time rule refused the job (differencing, output control, automatic checks)."""
+Population = tuple[str, str]  # (source, where) of a SQL query without DP, as the differencing control keeps it
 
-    def __init__(self, finding: Finding, log: str = "") -> None:
-        super().__init__(finding.en)
+
+class Refusal(Exception):
+    """A run-time rule refused the job (differencing, output control, automatic checks); ``population``, the query's
+    when one was computed, goes into the agreement's history as a release's would."""
+
+    def __init__(self, finding: Finding, log: str = "", population: Population | None = None) -> None:
+        super().__init__(finding.rule)
         self.finding = finding
         self.log = log
+        self.population = population
+
+
+class Failure(Exception):
+    """A run that read the data broke (``error``: an engine error, a limit); ``population`` as for Refusal."""
+
+    def __init__(self, error: GongshuError, population: Population | None = None) -> None:
+        super().__init__(error.code)
+        self.error = error
+        self.population = population
+
+
+@dataclass(frozen=True)
+class Charge:
+    """A failed or refused run read the data: it is charged as a release (ε under DP; without DP, one release and
+    its population in the query history)."""
+
+    population: Population | None = None
 
 
 @dataclass(frozen=True)
@@ -108,20 +133,60 @@ def _job(uow: UnitOfWork, number: str) -> Job:
     return uow.session.execute(select(Job).where(Job.number == number)).scalar_one()
 
 
-def fail(platform: Platform, number: str, status: JobStatus, finding: Finding, *, kind: str, log: str = "") -> None:
-    """Record a refused or failed job and remove anything it wrote."""
+def fail(
+    platform: Platform,
+    number: str,
+    status: JobStatus,
+    finding: Finding,
+    *,
+    kind: str,
+    log: str = "",
+    charge: Charge | None = None,
+) -> None:
+    """Record a refused or failed job, charge it when it read the data (``charge``), and remove anything it wrote.
+
+    ``finding`` is what the submitter reads: callers pass data-independent words only (``failures``)."""
     outputs.discard(platform.settings.jobs_dir, number)
     with platform.uow(write=True) as uow:
         job = _job(uow, number)
         if job.status != JobStatus.RUNNING.value:
             return  # the lease was lost and someone else settled it
         check_move(JOB_TRANSITIONS, job.status, status.value, f"作业 {number}")
+        agreement = agreement_of(uow, job)
+        charged = _charge(uow, job, agreement, charge) if charge is not None else {}
         job.status, job.finished_at = status.value, uow.clock.now()
         error = {"kind": kind, "rule": finding.rule, "zh": finding.zh, "en": finding.en, "place": finding.place}
         job.error = json.dumps(error, ensure_ascii=False)
         job.log = log[-65536:]
-        uow.record(event(WORKER, "job.refuse" if status is JobStatus.REFUSED else "job.fail", "job", number, error))
+        payload = {**error, "code_sha256": job.code_hash, **charged}
+        action = "job.refuse" if status is JobStatus.REFUSED else "job.fail"
+        uow.record(replace(event(WORKER, action, "job", number, payload, **payload), agreement=agreement.number))
         uow.commit()
+
+
+def _charge(uow: UnitOfWork, job: Job, agreement: Agreement, charge: Charge) -> dict[str, Any]:
+    """Charge a run that read the data as finish() charges a release: its ε (or what is left) under DP; without DP
+    one release counted and its population kept for the differencing control."""
+    if job.dp:
+        before = budget.budget_of(uow, agreement).spent
+        spent = budget.spend_up_to(uow, agreement, job.epsilon).spent - before
+        return {"epsilon_spent": spent}
+    if job.kind != "sql":
+        return {}
+    budget.count_failure(uow, agreement)
+    if charge.population is not None:
+        source, where = charge.population
+        uow.session.add(
+            QueryRecord(
+                agreement_id=agreement.id,
+                job_id=job.id,
+                source=source,
+                population=where,
+                dp=False,
+                created_at=uow.clock.now(),
+            )
+        )
+    return {}
 
 
 def finish(platform: Platform, number: str, out: Outcome, tables: list[GrantedTable]) -> str:
@@ -203,38 +268,51 @@ def execute(platform: Platform, number: str, run_sql: Run, run_python: Run) -> s
             kind="agreement",
         )
         return JobStatus.FAILED.value
+    population: Population | None = None
     try:
         for _attempt in range(AUDIT_ATTEMPTS):
             out = (run_sql if ctx.kind == "sql" else run_python)(platform, ctx)
+            population = out.population
             failed = [f for f in out.findings if not f.passed]
             if failed:
-                raise Refusal(failed[0], out.log)
+                raise Refusal(failed[0], out.log, population)
             try:
                 return finish(platform, number, out, ctx.tables)
             except StaleAudit:
                 continue
-        raise Refusal(
-            Finding(
-                audit.RULE,
-                False,
-                "同一协议下其他结果持续先行发布，跨查询审计未能完成，请稍后重新提交",
-                "other results under the agreement kept being released first; the query audit could not "
-                "complete, submit again later",
-            )
-        )
-    except SqlRefused as e:
+        raise Refusal(Finding(failures.AUDIT_BUSY, False, "", ""), population=population)
+    except SqlRefused as e:  # the policy again (grades may have changed): nothing read, nothing charged
         fail(platform, number, JobStatus.REFUSED, Finding(e.rule, False, e.zh, e.en, e.place), kind="policy")
         return JobStatus.REFUSED.value
     except Refusal as e:
-        fail(platform, number, JobStatus.REFUSED, e.finding, kind="control", log=e.log)
+        shown = failures.shown(e.finding)
+        fail(platform, number, JobStatus.REFUSED, shown, kind="control", log=e.log, charge=Charge(e.population))
         return JobStatus.REFUSED.value
-    except BudgetExhausted as e:
-        fail(platform, number, JobStatus.FAILED, Finding("budget", False, e.zh, e.en), kind="budget")
+    except BudgetExhausted as e:  # ran, then could not pay: what is left is spent
+        fail(platform, number, JobStatus.FAILED, Finding("budget", False, e.zh, e.en), kind="budget", charge=Charge())
+        return JobStatus.FAILED.value
+    except (Failure, EngineError) as e:
+        error, population = (e.error, e.population) if isinstance(e, Failure) else (e, None)
+        _failed(platform, number, error, Charge(population))
         return JobStatus.FAILED.value
     except GongshuError as e:
-        kind = str(e.values.get("kind", e.code))
-        fail(platform, number, JobStatus.FAILED, Finding(kind, False, e.zh, e.en), kind=kind, log=getattr(e, "log", ""))
+        _failed(platform, number, e, Charge())
         return JobStatus.FAILED.value
+    except Exception as e:  # a fault of ours or a value nobody expected: the one generic failure, still charged
+        LOG.error("job %s failed at run time: %s", number, type(e).__name__)  # the type only: messages hold values
+        fail(platform, number, JobStatus.FAILED, failures.run_failed(), kind="failed", charge=Charge())
+        return JobStatus.FAILED.value
+
+
+def _failed(platform: Platform, number: str, e: GongshuError, charge: Charge) -> None:
+    """Record a run-time error: an engine's in setting-only words or as the one failure; others (the Python
+    worker's) as they are."""
+    if isinstance(e, EngineError):
+        fail(platform, number, JobStatus.FAILED, failures.engine_failure(e), kind=e.kind, charge=charge)
+        return
+    kind = str(e.values.get("kind", e.code))
+    finding = Finding(kind, False, e.zh, e.en)
+    fail(platform, number, JobStatus.FAILED, finding, kind=kind, log=getattr(e, "log", ""), charge=charge)
 
 
 def staging(platform: Platform, number: str) -> Path:

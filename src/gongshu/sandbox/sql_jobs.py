@@ -13,9 +13,10 @@ from gongshu.sandbox import audit, differencing, outputs
 from gongshu.sandbox.control.report import report_dict
 from gongshu.sandbox.engines.ports import RunLimits, SqlEngine
 from gongshu.sandbox.engines.registry import engine_for
+from gongshu.sandbox.errors import EngineError
 from gongshu.sandbox.models import PrivacyBudget, QueryRecord
 from gongshu.sandbox.pipeline import QueryResult, check_query, run_analysis
-from gongshu.sandbox.runner import Context, Outcome, Refusal, staging
+from gongshu.sandbox.runner import Context, Failure, Outcome, Refusal, staging
 from gongshu.sandbox.spec import Analysis, Finding, Limits
 
 RESULT = "result.csv"
@@ -40,6 +41,24 @@ def run_sql(platform: Platform, ctx: Context) -> Outcome:
     )
     engine = engine_for(ctx.engine, platform.settings)
     population = None if ctx.dp else _differencing(platform, ctx, analysis, engine, paths)
+    kept = population[:2] if population else None
+    try:
+        return _run(platform, ctx, analysis, engine, paths, population)
+    except EngineError as e:  # the query read the data: its failure is charged with its population
+        raise Failure(e, kept) from None
+    except Refusal as e:
+        raise Refusal(e.finding, e.log, kept) from None
+
+
+def _run(
+    platform: Platform,
+    ctx: Context,
+    analysis: Analysis,
+    engine: SqlEngine,
+    paths: dict,
+    population: tuple[str, str, Finding] | None,
+) -> Outcome:
+    specs = {t.spec.name: t.spec for t in ctx.tables}
     result = run_analysis(analysis, specs, paths, engine=engine, control=ctx.control, run_limits=run_limits(platform))
     failed = [f for f in result.report.findings if not f.passed]
     if failed:
@@ -100,10 +119,13 @@ def _differencing(
         rows = _recent(uow, ctx, QueryRecord.population, QueryRecord.source == pop.source, QueryRecord.dp.is_(False))
         earlier = list(dict.fromkeys(w for w in rows if w != pop.where))
     sql = differencing.counting_sql(analysis.sql, pop, earlier)
-    counts = engine.run(sql, {t: paths[t] for t in analysis.tables}, run_limits(platform)).to_pylist()[0]
+    try:
+        counts = engine.run(sql, {t: paths[t] for t in analysis.tables}, run_limits(platform)).to_pylist()[0]
+    except EngineError as e:  # its scan read the data: charged with its population
+        raise Failure(e, (pop.source, pop.where)) from None
     finding = differencing.judge([int(v or 0) for v in counts.values()], earlier, ctx.control.min_cell)
     if not finding.passed:
-        raise Refusal(finding)
+        raise Refusal(finding, population=(pop.source, pop.where))
     return pop.source, pop.where, finding
 
 

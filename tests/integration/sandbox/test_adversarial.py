@@ -334,11 +334,11 @@ def test_a_query_singling_out_a_person_is_refused_at_run_time_with_nothing_relea
         "CAST(月收入 AS TINYINT) > 0",  # "Type INT64 with value 5137 can't be cast … INT8": a bare number
     ],
 )
-def test_an_engine_error_about_a_value_fails_the_job_without_saying_the_value(world, cond):
+def test_a_cast_that_would_raise_on_a_value_runs_with_null_there_and_says_no_value(world, cond):
+    """Once an engine error quoting the value (or a bare number) even hidden: now the cast is TRY_CAST (sql.safe)."""
     number = submit(world.platform, world.sb, f"SELECT 区县, COUNT(*) AS n FROM {T} WHERE {cond} GROUP BY 区县")
     s = run(world.platform, number)
-    assert (s["status"], s["error"]["kind"]) == ("failed", "failed")
-    check_nothing_left(world.platform, world.sb, number, s)
+    assert s["status"] != "failed", s["error"]
     assert not released(s, world.rows)
 
 
@@ -433,7 +433,7 @@ def test_a_suppressed_cell_cannot_be_recovered_by_excluding_its_secondary_partne
     number = submit(platform, sb, f"{TOTAL} WHERE 区县 <> '{partner}'")
     s = run(platform, number)
     assert (s["status"], s["error"]["rule"]) == ("refused", "query-audit")
-    assert "3 人" in s["error"]["zh"] and s["error"]["zh"].count("ZY-") == 2  # names the two earlier queries
+    assert "ZY-" not in s["said"] and not any(c.isdigit() for c in s["error"]["zh"] + s["error"]["en"])  # no count
     check_nothing_left(platform, sb, number, s)
 
 
@@ -513,4 +513,4 @@ def test_two_queued_dp_jobs_cannot_together_overspend_the_budget(platform, tmp_p
         from gongshu.sandbox import budget
 
         agreement = get_agreement(uow, actor(platform, "jrj"), sb.agreement)
-        assert budget.budget_of(uow, agreement).spent == pytest.approx(0.7)
+        assert budget.budget_of(uow, agreement).spent == pytest.approx(1.0)  # the second ran: it spent what was left

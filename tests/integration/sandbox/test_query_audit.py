@@ -89,6 +89,8 @@ def test_a_release_overtaken_every_time_is_refused_and_leaves_nothing(platform, 
     assert claim(platform, "test") == number
     assert runner.execute(platform, number, always_overtaken, run_python) == "refused"
     s = status(platform, number)
-    assert s["error"]["rule"] == "query-audit" and s["files"] == {} and s["outputs"] == {}
+    assert s["error"]["rule"] == "audit-busy" and s["files"] == {} and s["outputs"] == {}
     with platform.uow() as uow:
-        assert len(uow.session.execute(select(QueryRecord)).all()) == 1  # the first query's only
+        records = uow.session.execute(select(QueryRecord).order_by(QueryRecord.id)).scalars().all()
+    # the first query's, and the refused one's population (charged like a release), with no cells released
+    assert len(records) == 2 and records[0].cells is not None and records[1].cells is None

@@ -26,7 +26,9 @@ _VALUE_QUOTING_LOGGERS = ("SQLQueryContextLogger", "DataFrameQueryContextLogger"
 
 
 def spark_settings(master: str, driver_memory_mb: int, shuffle_partitions: int) -> dict[str, str]:
-    """The session settings: no UI, no ``parquet.`path``` file access, UTC, ANSI SQL (errors, not NULLs)."""
+    """The session settings: no UI, no ``parquet.`path``` file access, UTC; ANSI mode off, so that a bad cast, a
+    division by zero, an overflow or an invalid date gives NULL rather than an error the data could steer, and
+    date parsing that never raises (``CORRECTED``, not the ``EXCEPTION`` of ambiguous patterns)."""
     settings = {
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
@@ -34,7 +36,8 @@ def spark_settings(master: str, driver_memory_mb: int, shuffle_partitions: int) 
         "spark.sql.shuffle.partitions": str(shuffle_partitions),
         "spark.driver.memory": f"{driver_memory_mb}m",
         "spark.sql.session.timeZone": "UTC",
-        "spark.sql.ansi.enabled": "true",
+        "spark.sql.ansi.enabled": "false",
+        "spark.sql.legacy.timeParserPolicy": "CORRECTED",
     }
     if master.startswith("local"):
         settings |= {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}

@@ -38,6 +38,7 @@ def to_spark(sql: str, views: Mapping[str, str]) -> SparkQuery:
     _rename_tables(tree, views)
     _check_functions(tree)
     _top_n_aggregates(tree)
+    _without_try(tree)
     return SparkQuery(sql=_generate(tree), names=output_names(tree))
 
 
@@ -97,6 +98,13 @@ def _top_n_aggregates(tree: exp.Query) -> None:
         collected = exp.Anonymous(this="COLLECT_LIST", expressions=[node.this.copy()])
         ordered = exp.Anonymous(this="SORT_ARRAY", expressions=[collected, descending])
         node.replace(exp.Anonymous(this="SLICE", expressions=[ordered, exp.Literal.number(1), count.copy()]))
+
+
+def _without_try(tree: exp.Query) -> None:
+    """DuckDB's ``TRY(x)`` (the query's guard against errors steered by the data, ``sql.safe``) → ``x``: Spark has no
+    TRY, and its sessions run without ANSI mode (``spark_settings``), where what TRY guards against gives NULL."""
+    for node in reversed(list(tree.find_all(exp.Try))):
+        node.replace(node.this)
 
 
 def output_names(tree: exp.Query) -> list[str | None] | None:

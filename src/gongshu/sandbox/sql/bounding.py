@@ -26,6 +26,7 @@ from sqlglot import exp
 from gongshu.sandbox.sql.interval import Range, range_of
 from gongshu.sandbox.sql.outputs import limit_of, output_of
 from gongshu.sandbox.sql.query import DIALECT, Query
+from gongshu.sandbox.sql.safe import make_safe
 
 # Upper edges of the profile's buckets; a value above the last falls in one more bucket.
 EDGES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64, 96, 128, 256, 512)
@@ -148,7 +149,8 @@ def plan(q: Query) -> DpPlan:
     for part in ("with", "group", "having", "order", "limit", "offset", "qualify", "distinct"):
         source.set(part, None)
     source.set("expressions", projections)
-    ctes = [_cte_sql(c) for c in with_.expressions] if with_ else []
+    make_safe(source)  # no value in the data can make the query raise (sql/safe.py)
+    ctes = [_cte_sql(make_safe(c)) for c in with_.expressions] if with_ else []
     return DpPlan(
         ctes=ctes,
         source=source.sql(dialect=DIALECT, identify=True, comments=False),

@@ -15,6 +15,7 @@ from gongshu.sandbox.spec import CELL_HASH
 from gongshu.sandbox.sql.entities import contributor_count, population_count
 from gongshu.sandbox.sql.outputs import Output, value_arguments
 from gongshu.sandbox.sql.query import DIALECT, Query
+from gongshu.sandbox.sql.safe import make_safe
 
 DOMINANCE_TOP = 2  # __dmax_<i> lists the 2 largest |x| of the cell (DuckDB's max(x, n)); ControlConfig.dominance_n ≤ 2
 
@@ -34,6 +35,7 @@ def rewrite(q: Query) -> str:
     _rename_outputs(q)
     tree.select(*hidden, append=True, copy=False)
     bind_tables(q)
+    make_safe(tree)  # last: no value in the data can make the query raise
     return tree.sql(dialect=DIALECT, identify=True, comments=False)
 
 

@@ -13,6 +13,7 @@ from gongshu.sandbox.sql.rules.dp_aggregates import dp_aggregates
 from gongshu.sandbox.sql.rules.dp_bounds import dp_bounds
 from gongshu.sandbox.sql.rules.dp_person import dp_person
 from gongshu.sandbox.sql.rules.dp_shape import dp_shape
+from gongshu.sandbox.sql.rules.error_free import error_free
 from gongshu.sandbox.sql.rules.grouping_sets import grouping_sets
 from gongshu.sandbox.sql.rules.identifier_literals import identifier_literals
 from gongshu.sandbox.sql.rules.join_conditions import join_conditions
@@ -46,6 +47,7 @@ RULES: tuple[Rule, ...] = (
     grouping_sets,
     known_tables,
     allowed_functions,
+    error_free,
     join_conditions,
     no_star_output,
     known_columns,

@@ -1,5 +1,6 @@
 """Rule: an identifier item is never compared to a literal (`id = '1101…'`, `id LIKE '11%'`, `substr(id,1,6) IN
-(…)`, `starts_with(id, …)`, regexps): identifiers may only be matched to identifiers, as in a join."""
+(…)`, `starts_with(id, …)`, regexps, `NULLIF(id, '…')`, `CASE id WHEN '…'`, `GREATEST(id, '…')`, a function, cast or
+arithmetic of it compared to a number): identifiers may only be matched to identifiers, as in a join."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
 from gongshu.sandbox.spec import Finding
+from gongshu.sandbox.sql.functions import _classes
 from gongshu.sandbox.sql.lineage import own_nodes
 from gongshu.sandbox.sql.query import Query
 from gongshu.sandbox.sql.rules._common import passed, refuse
@@ -15,7 +17,8 @@ _COMPARISONS: tuple[type[exp.Expr], ...] = (
     exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.ILike,
     exp.SimilarTo, exp.Glob, exp.In, exp.Between, exp.RegexpLike, exp.RegexpILike, exp.RegexpFullMatch,
     exp.RegexpExtract, exp.RegexpReplace, exp.StartsWith, exp.EndsWith, exp.Contains, exp.StrPosition, exp.Replace,
-    exp.Levenshtein, exp.JarowinklerSimilarity, exp.Translate, exp.Anonymous,
+    exp.Levenshtein, exp.JarowinklerSimilarity, exp.Translate, exp.Anonymous, exp.Nullif, exp.Greatest, exp.Least,
+    *_classes("ArrayContains", "ArrayContainsAll", "ArrayOverlaps", "ArrayPosition", "Any", "All"),
 )  # fmt: skip
 _SMALL = 100  # integer literals below this (substr positions, lengths) are not values of an identifier
 
@@ -24,7 +27,11 @@ def identifier_literals(q: Query) -> Finding:
     for scope in q.scopes():
         for node in own_nodes(scope.expression):
             if isinstance(node, _COMPARISONS):
-                _check(q, node, scope)
+                _check(
+                    q, node, scope, [c for c in node.iter_expressions() if not isinstance(c, exp.DataType | exp.Var)]
+                )
+            elif isinstance(node, exp.Case) and node.this is not None:  # CASE id WHEN '…': id = '…' per branch
+                _check(q, node, scope, [node.this, *(i.this for i in node.args.get("ifs") or [])])
     return passed(
         "identifier-literal",
         "标识类信息项没有与常量比较（没有按身份证号等挑出个人）",
@@ -32,8 +39,7 @@ def identifier_literals(q: Query) -> Finding:
     )
 
 
-def _check(q: Query, node: exp.Expr, scope: Scope) -> None:
-    operands = [c for c in node.iter_expressions() if not isinstance(c, exp.DataType | exp.Var)]
+def _check(q: Query, node: exp.Expr, scope: Scope, operands: list[exp.Expr]) -> None:
     marked = [any(q.is_identifier(i) for i in q.flow(o, scope).raw) for o in operands]
     if not any(marked):
         return
