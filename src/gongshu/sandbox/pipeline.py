@@ -95,10 +95,15 @@ def _release_dp(
         share = cfg.epsilon * (PROFILE_SHARE_GIVEN if given else PROFILE_SHARE)
         bounds = bounds_from(cells, cfg.rows_per_person, cfg.groups_per_person, keys, share)
     # groups before the threshold may be many more than are released: only the released ones meet the cap
-    raw = engine.run(plan.main_sql(bounds.rows, bounds.groups), files, replace(limits, max_rows=limits.max_rows * 100))
-    table, report = dp.release(
-        raw, plan, cfg, bounds, cfg.epsilon - bounds.epsilon, Limits(max_output_rows=limits.max_rows)
-    )
+    wide = replace(limits, max_rows=limits.max_rows * 100)
+    raw = engine.run(plan.main_sql(bounds.rows, bounds.groups), files, wide)
+    fine = {
+        a.output: engine.run(plan.quantile_sql(a.output, bounds.rows, bounds.groups), files, wide)
+        for a in plan.aggregates
+        if a.kind == "quantile"
+    }
+    limit = Limits(max_output_rows=limits.max_rows)
+    table, report = dp.release(raw, plan, cfg, bounds, cfg.epsilon - bounds.epsilon, limit, fine)
     return QueryResult(table=table, analysis=analysis, report=report)
 
 

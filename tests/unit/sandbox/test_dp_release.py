@@ -161,3 +161,13 @@ def test_order_by_a_noisy_value_and_limit_apply_after_the_noise():
     raw = _raw(plan, 3, 科室=["小", "大", "中"], n=[BIG, 10 * BIG, 5 * BIG], __n=[BIG, 10 * BIG, 5 * BIG])
     table, _ = release(raw, plan, ControlConfig(epsilon=1.0), ONE_ROW, 1.0)
     assert table.column("科室").to_pylist() == ["大", "中"]
+
+
+def test_the_exponential_mechanism_picks_the_edge_whose_rank_is_the_quantile():
+    from gongshu.sandbox.control.dp import choose_quantiles
+
+    counts = np.zeros((200, 1024))
+    counts[:, 100:300] = 50  # 10,000 values spread evenly over bins 100–299: the median edge is 200
+    chosen, eps = choose_quantiles(counts, 0.5, 4, 1.0)
+    assert eps <= 1.0 + 1e-9
+    assert np.median(np.abs(chosen - 200)) <= 2 and np.all(np.abs(chosen - 200) <= 20)

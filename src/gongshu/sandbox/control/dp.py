@@ -22,17 +22,20 @@ and a 95% interval (exact for Laplace: ±scale·ln 20; for AVG and quantiles the
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
+import opendp.prelude as dp
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from gongshu.sandbox.control.noise import Z95, key_threshold, laplace
+from gongshu.sandbox.control.noise import Z95, calibrate, key_threshold, laplace
 from gongshu.sandbox.control.profile import Bounds
 from gongshu.sandbox.control.work import finding
 from gongshu.sandbox.spec import ControlConfig, ControlReport, Finding, Limits
-from gongshu.sandbox.sql.bounding import QUANTILE_BINS, DpAggregate, DpPlan
+from gongshu.sandbox.sql.bounding import QUANTILE_BINS, QUANTILE_FINE, DpAggregate, DpPlan
 
 RULE = "differential-privacy"
 PROTECTION = "dp"
@@ -51,9 +54,16 @@ class _Noisy:
 
 
 def release(
-    raw: pa.Table, plan: DpPlan, cfg: ControlConfig, bounds: Bounds, share: float, limits: Limits = Limits()
+    raw: pa.Table,
+    plan: DpPlan,
+    cfg: ControlConfig,
+    bounds: Bounds,
+    share: float,
+    limits: Limits = Limits(),
+    fine: Mapping[int, pa.Table] | None = None,
 ) -> tuple[pa.Table, ControlReport]:
-    """The noisy result of the bounded query ``raw``, with ``share`` of ε for each release."""
+    """The noisy result of the bounded query ``raw`` with ``share`` of ε in all; ``fine``: per quantile output,
+    its ``quantile_sql`` result (without it a quantile is read off the noisy coarse histogram alone)."""
     report = ControlReport(rows_in=raw.num_rows, epsilon_spent=bounds.epsilon)
     shares = _shares(plan, bounds)
     each = share / shares if shares else share
@@ -62,7 +72,7 @@ def release(
         report.findings.append(refusal)
         return _empty(plan), report
     for a in plan.aggregates:
-        _noise(raw, plan, a, bounds, each, noisy)
+        _noise(raw, plan, a, bounds, each, noisy, fine)
     table = _sorted(_table(raw, plan, noisy), plan)
     report.epsilon_spent += noisy.spent
     report.protections.append(PROTECTION)
@@ -136,7 +146,15 @@ def _public(raw: pa.Table, plan: DpPlan, limits: Limits) -> tuple[_Noisy, Findin
     return _Noisy(rows, keys), None
 
 
-def _noise(raw: pa.Table, plan: DpPlan, a: DpAggregate, bounds: Bounds, each: float, noisy: _Noisy) -> None:
+def _noise(
+    raw: pa.Table,
+    plan: DpPlan,
+    a: DpAggregate,
+    bounds: Bounds,
+    each: float,
+    noisy: _Noisy,
+    fine: Mapping[int, pa.Table] | None = None,
+) -> None:
     if a.output in noisy.values:
         return  # the threshold's own count
     rows, groups = bounds.rows, bounds.groups
@@ -153,7 +171,7 @@ def _noise(raw: pa.Table, plan: DpPlan, a: DpAggregate, bounds: Bounds, each: fl
     elif a.kind == "avg":
         eps = _average(raw, plan, a, bounds, each, noisy)
     else:
-        eps = _quantile(raw, a, name, bounds, each, noisy)
+        eps = _quantile(raw, plan, a, bounds, each, noisy, fine.get(a.output) if fine else None)
     noisy.spent += eps
 
 
@@ -183,7 +201,68 @@ def _average(raw: pa.Table, plan: DpPlan, a: DpAggregate, bounds: Bounds, each: 
     return eps_s + eps_c
 
 
-def _quantile(raw: pa.Table, a: DpAggregate, name: str, bounds: Bounds, each: float, noisy: _Noisy) -> float:
+def _quantile(
+    raw: pa.Table, plan: DpPlan, a: DpAggregate, bounds: Bounds, each: float, noisy: _Noisy, fine: pa.Table | None
+) -> float:
+    """The value by the exponential mechanism over QUANTILE_FINE bin edges (3/4 of the share), the stated interval
+    from a noisy QUANTILE_BINS histogram (1/4), widened to hold the value."""
+    name = plan.names[a.output]
+    lo, hi = a.range or (0.0, 0.0)
+    coarse = each if fine is None else each / 4
+    eps = _coarse(raw, a, name, bounds, coarse, noisy)
+    if fine is None:
+        return eps
+    counts = _fine_counts(fine, plan, noisy)
+    chosen, eps_em = choose_quantiles(counts, a.quantile, bounds.rows, each - coarse)
+    values = lo + (hi - lo) / QUANTILE_FINE * chosen
+    noisy.values[a.output] = np.clip(values, lo, hi)
+    stated = noisy.accuracy[-1]
+    stated["mechanism"] = "exponential"
+    stated["lower"] = np.minimum(stated["lower"], noisy.values[a.output]).tolist()
+    stated["upper"] = np.maximum(stated["upper"], noisy.values[a.output]).tolist()
+    return eps + eps_em
+
+
+def _fine_counts(fine: pa.Table, plan: DpPlan, noisy: _Noisy) -> np.ndarray:
+    """Rows × QUANTILE_FINE true counts, in the order of the released rows (zeros for absent combinations)."""
+    keys = [f"__k{j}" for j in range(len(plan.keys))]
+    where: dict[tuple, int] = {}
+    released = [k.to_pylist() for k in noisy.keys] if noisy.keys else []
+    for r, key in enumerate(zip(*released, strict=True) if released else [()] * noisy.rows.size):
+        where[tuple("" if v is None else str(v) for v in key)] = r
+    out = np.zeros((noisy.rows.size, QUANTILE_FINE), dtype=np.float64)
+    columns = [fine.column(k).to_pylist() for k in keys]
+    bins, counts = fine.column("__bin").to_pylist(), fine.column("__c").to_pylist()
+    for i in range(fine.num_rows):
+        at = where.get(tuple("" if c[i] is None else str(c[i]) for c in columns))
+        if at is not None:
+            out[at, int(bins[i])] += int(counts[i])
+    return out
+
+
+def choose_quantiles(counts: np.ndarray, q: float, rows: int, share: float) -> tuple[np.ndarray, float]:
+    """Per row of bin counts, the edge (0 … bins) whose rank is nearest q·n, chosen by OpenDP's noisy max over
+    −|#below − q·n| (a person's L rows move every score by at most L). The map is linear in the distance, so rows
+    of groups a person shares its L rows among cost ε(L) together: (edge indices, certified ε)."""
+    below = np.concatenate([np.zeros((counts.shape[0], 1)), np.cumsum(counts, axis=1)], axis=1)
+    scores = -np.abs(below - q * below[:, -1:])
+    meas, eps = quantile_noise(rows, share, scores.shape[1])
+    return np.array([int(meas(np.ascontiguousarray(s))) for s in scores], dtype=np.int64), eps
+
+
+@lru_cache(maxsize=64)
+def quantile_noise(rows: int, share: float, size: int) -> tuple[dp.Measurement, float]:
+    space = dp.vector_domain(dp.atom_domain(T=float, nan=False), size=size), dp.linf_distance(T=float)
+    meas, _ = calibrate(
+        lambda s: dp.m.make_noisy_max(*space, dp.max_divergence(), scale=s),
+        lambda m: m.map(float(rows)),
+        2.0 * rows / share,
+        share,
+    )
+    return meas, float(meas.map(float(rows)))
+
+
+def _coarse(raw: pa.Table, a: DpAggregate, name: str, bounds: Bounds, each: float, noisy: _Noisy) -> float:
     lo, hi = a.range or (0.0, 0.0)
     bins = np.stack([_column(raw, f"__q{a.output}_{b}", noisy.rows, True) for b in range(QUANTILE_BINS)], axis=1)
     flat, eps, scale = laplace(bins.reshape(-1).copy(), True, bounds.rows, each)

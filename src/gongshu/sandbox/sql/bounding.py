@@ -30,7 +30,8 @@ from gongshu.sandbox.sql.safe import make_safe
 
 # Upper edges of the profile's buckets; a value above the last falls in one more bucket.
 EDGES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64, 96, 128, 256, 512)
-QUANTILE_BINS = 64  # a DP quantile reads a noisy histogram of this many equal bins over the item's range
+QUANTILE_BINS = 64  # a DP quantile's stated interval reads a noisy histogram of this many equal bins over the range
+QUANTILE_FINE = 1024  # …and its value is chosen by the exponential mechanism among this many bin edges
 
 Kind = str  # "rows" | "persons" | "distinct" | "sum" | "avg" | "quantile"
 
@@ -95,8 +96,29 @@ class DpPlan:
         persons = 'COUNT(DISTINCT "__pid")' if self.person else "COUNT(*)"
         select = ", ".join([*visible, f'{persons} AS "__n"', *hidden])
         group = f" GROUP BY {', '.join(keys)}" if keys else ""
+        return self._bounded(select, group, rows, groups, salt)
+
+    def quantile_sql(self, output: int, rows: int, groups: int, salt: int | None = None) -> str:
+        """Per group and fine bin (``QUANTILE_FINE`` over the range) of output ``output``'s clamped values, the
+        count of bounded rows: what the exponential mechanism chooses the quantile from."""
+        a = next(a for a in self.aggregates if a.output == output)
+        keys = [f'"__k{i}"' for i in range(len(self.keys))]
+        lo, hi = a.range or (0.0, 0.0)
+        width = (hi - lo) / QUANTILE_FINE or 1.0
+        value = _clamp(f'"__a{output}"', lo, hi)
+        step = f"CAST(floor(({value} - {_num(lo)}) / {_num(width)}) AS BIGINT)"
+        select = ", ".join([*keys, f'LEAST(GREATEST({step}, 0), {QUANTILE_FINE - 1}) AS "__bin"', 'COUNT(*) AS "__c"'])
+        where = f' AND "__a{output}" IS NOT NULL'
+        group = " GROUP BY " + ", ".join([*keys, '"__bin"'])
+        return self._bounded(select, group, rows, groups, salt, where)
+
+    def _bounded(
+        self, select: str, group: str, rows: int, groups: int, salt: int | None = None, where: str = ""
+    ) -> str:
+        """``SELECT select`` over the source's rows bounded to G groups and L rows per person, then ``group``."""
         if not self.bounded:
-            return f'{self._with()} SELECT {select} FROM "__src"{group}'
+            return f'{self._with()} SELECT {select} FROM "__src"{" WHERE TRUE" + where if where else ""}{group}'
+        keys = [f'"__k{i}"' for i in range(len(self.keys))]
         salt = secrets.randbits(31) if salt is None else salt
         drawn = '"__r" AS (SELECT *, random() AS "__u" FROM "__src")'  # a window cannot order by random() itself
         ctes, rows_from = [drawn], '"__r"'
@@ -111,7 +133,7 @@ class DpPlan:
         ctes.append(
             f'"__b" AS (SELECT *, row_number() OVER (PARTITION BY "__pid" ORDER BY "__u") AS "__rr" FROM {rows_from})'
         )
-        return f'{self._with(*ctes)} SELECT {select} FROM "__b" WHERE "__rr" <= {int(rows)}{group}'
+        return f'{self._with(*ctes)} SELECT {select} FROM "__b" WHERE "__rr" <= {int(rows)}{where}{group}'
 
     def profile_sql(self) -> str:
         """Persons by (bucket of their rows in all, bucket of their number of groups)."""
