@@ -77,13 +77,23 @@ def _confirm(platform: Platform, provider: Actor, code: str) -> None:
         quality.set_rules(uow, provider, res, [rule], catalog.current_version(uow, provider, code))
 
 
-def _approved_application(platform: Platform, actors: dict[str, Actor], code: str) -> str:
+def _approved_application(
+    platform: Platform,
+    actors: dict[str, Actor],
+    code: str,
+    *,
+    items: list[str] | None = None,
+    scenario: str = "各区县居民收入结构分析",
+    description: str = "在可信环境中统计各区县、各行业的居民收入结构，原始数据不出域，仅导出经审核的统计结果",
+    domain: str = "城市治理",
+) -> str:
+    """An application for ``items`` of resource ``code`` through the bureau's and the provider's reviews."""
     content = {
-        "scenario": "各区县居民收入结构分析",
-        "description": "在可信环境中统计各区县、各行业的居民收入结构，原始数据不出域，仅导出经审核的统计结果",
-        "domain": "城市治理",
+        "scenario": scenario,
+        "description": description,
+        "domain": domain,
         "purpose": "industry",
-        "resources": [{"code": code, "items": ITEMS}],
+        "resources": [{"code": code, "items": items or ITEMS}],
         "start": "2026-11-22",
         "end": "2027-11-21",
         "output_kinds": ["aggregate_table", "model"],

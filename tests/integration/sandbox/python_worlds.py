@@ -12,12 +12,11 @@ from test_adversarial import World, actor
 from factories import make_resource, make_user
 from gongshu.catalog import classification
 from gongshu.catalog import services as catalog
-from gongshu.grants import agreements, applications
+from gongshu.grants import agreements
 from gongshu.grants.agreements import Terms
-from gongshu.grants.models import Review
 from gongshu.platform import Platform
 from gongshu.sandbox import jobs
-from sandbox_setup import USERS, Sandbox
+from sandbox_setup import USERS, Sandbox, _approved_application
 
 STATIONS_TITLE = "空气质量监测信息"
 STATION_ITEMS = ["监测点地址", "区县", "月份", "PM25"]
@@ -48,26 +47,15 @@ def build_stations(platform: Platform, tmp: Path, rows: list[list[object]]) -> S
             classification.confirm_grade(
                 uow, actors["rsj"], r, column=column, grade=grade, personal=False, reason="测试：监测点不涉及个人"
             )
-    content = {
-        "scenario": "空气质量时空分析",
-        "description": "在可信环境中分析各区县空气质量，原始数据不出域，仅导出经审核的结果",
-        "domain": "生态环境",
-        "purpose": "industry",
-        "resources": [{"code": res.code, "items": STATION_ITEMS}],
-        "start": "2026-11-22",
-        "end": "2027-11-21",
-        "output_kinds": ["aggregate_table", "model"],
-        "security_measures": "在可信环境内加工，仅导出经审核的结果；操作全程留痕",
-    }
-    with platform.uow(write=True) as uow:
-        number = applications.create_draft(uow, actors["kfz"], content).number
-    with platform.uow(write=True) as uow:
-        applications.submit(uow, actors["kfz"], number)
-    with platform.uow(write=True) as uow:
-        applications.first_instance(uow, actors["sjj"], number, decision="approve")
-    with platform.uow(write=True) as uow:
-        part = uow.session.query(Review).filter(Review.stage == "provider").one()
-        applications.review_part(uow, actors["rsj"], part.id, decision="approved")
+    number = _approved_application(
+        platform,
+        actors,
+        res.code,
+        items=STATION_ITEMS,
+        scenario="空气质量时空分析",
+        description="在可信环境中分析各区县空气质量，原始数据不出域，仅导出经审核的结果",
+        domain="生态环境",
+    )
     terms = Terms(operator="SJJT", epsilon=1.0, min_cell_count=10, price_terms="按次计费")
     with platform.uow(write=True) as uow:
         agreement = agreements.make_agreement(uow, actors["sjj"], number, terms).number

@@ -31,7 +31,7 @@ from gongshu.sandbox.sql.safe import make_safe
 # Upper edges of the profile's buckets; a value above the last falls in one more bucket.
 EDGES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64, 96, 128, 256, 512)
 QUANTILE_BINS = 64  # a DP quantile's stated interval reads a noisy histogram of this many equal bins over the range
-QUANTILE_FINE = 1024  # …and its value is chosen by the exponential mechanism among this many bin edges
+QUANTILE_FINE = 4096  # …and its value is chosen by the exponential mechanism among this many bin edges
 
 Kind = str  # "rows" | "persons" | "distinct" | "sum" | "avg" | "quantile"
 
