@@ -37,7 +37,6 @@ import math
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -52,7 +51,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bench.common import DATA, Result, Target, count_label, ratio
-from bench.sandbox_peers import BUILD, PEERS_DIR, PeerUnavailable
+from bench.sandbox_peers import BUILD, PEERS_DIR, PeerUnavailable, peer_json
 from bench.sandbox_query import DISTRICTS
 
 NAME = "sandbox_accuracy"
@@ -279,20 +278,7 @@ def run_tumult(path: Path, questions: Sequence[Question], repeats: int) -> PeerA
     debug = bool(os.environ.get("GONGSHU_BENCH_DEBUG"))
     if debug:
         command.append("--debug")
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=PEER_TIMEOUT, check=False, env=env)
-    except subprocess.TimeoutExpired:
-        raise PeerUnavailable(f"no answer within {PEER_TIMEOUT:g} s") from None
-    if debug or done.returncode:
-        print(done.stderr, file=sys.stderr, end="")
-    if done.returncode:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise PeerUnavailable(f"exit {done.returncode}: {last[:300]}")
-    try:
-        info: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        raise PeerUnavailable(f"no JSON result line in its output: {done.stdout[-300:]!r}") from None
-    return peer_answers(info, questions)
+    return peer_answers(peer_json(command, PEER_TIMEOUT, debug, env), questions)
 
 
 def peer_answers(info: Mapping[str, Any], questions: Sequence[Question]) -> PeerAnswers:

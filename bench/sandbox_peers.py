@@ -123,10 +123,15 @@ def run_peer(peer: Peer, path: Path) -> dict[str, Any]:
     command += ["--epsilon", f"{EPSILON:g}", "--delta", f"{DELTA:g}", "--repeats", str(PEER_REPEATS)]
     if peer.script.startswith("smartnoise"):
         command += ["--entity", ENTITY]
+    return peer_json(command, PEER_TIMEOUT, debug)
+
+
+def peer_json(command: list[str], timeout: float, debug: bool, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run a peer's runner and read the JSON of its last line, or PeerUnavailable and why."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=PEER_TIMEOUT, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False, env=env)
     except subprocess.TimeoutExpired:
-        raise PeerUnavailable(f"no answer within {PEER_TIMEOUT:g} s") from None
+        raise PeerUnavailable(f"no answer within {timeout:g} s") from None
     if debug or done.returncode:
         print(done.stderr, file=sys.stderr, end="")
     if done.returncode:
